@@ -1,0 +1,77 @@
+using Clientele.Platform.Api;
+using Clientele.Platform.Auth;
+using Clientele.Primitives;
+
+namespace Clientele.Features.Customers;
+
+/// <summary><c>/customers</c>, as the reference API.</summary>
+public static class CustomersApi
+{
+    public static IEndpointRouteBuilder MapCustomersApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/customers").RequireApiKey().WithTags("Customers");
+        group.MapPost("", CreateAsync).WithName("create_customer");
+        group.MapGet("", ListAsync).WithName("list_customers");
+        group.MapGet("/{customer_id}", GetAsync).WithName("get_customer");
+        group.MapPatch("/{customer_id}", PatchAsync).WithName("patch_customer");
+        return app;
+    }
+
+    private static async Task<IResult> CreateAsync(HttpRequest request, Tenant tenant, CustomerStore store, CancellationToken cancellationToken)
+    {
+        var (body, error) = await JsonBody.ReadAsync(request, cancellationToken);
+        if (error is not null)
+        {
+            return error;
+        }
+        var input = CustomerInput.ParseCreate(body!);
+        if (input is null)
+        {
+            return body!.ErrorResult;
+        }
+        var (customer, _) = await store.CreateOrGetAsync(tenant, input, cancellationToken);
+        return Results.Ok(customer.ToResponse());
+    }
+
+    private static async Task<IResult> ListAsync(HttpRequest request, Tenant tenant, CustomerStore store, CancellationToken cancellationToken)
+    {
+        var query = new QueryReader(request.Query);
+        var paging = query.Paging();
+        var filter = new CustomerFilter(
+            Email: query.String("email", EmailAddress.MaxLength)?.Trim(),
+            Name: query.String("name", CustomerInput.MaxNameLength)?.Trim() is { Length: > 0 } name ? name : null,
+            CreatedAtGte: query.Timestamp("created_at_gte"),
+            CreatedAtLte: query.Timestamp("created_at_lte"));
+        if (query.HasErrors)
+        {
+            return query.ErrorResult;
+        }
+        var customers = await store.ListAsync(tenant, filter, paging, cancellationToken);
+        return Results.Ok(new Page<CustomerResponse>([.. customers.Select(c => c.ToResponse())]));
+    }
+
+    private static async Task<IResult> GetAsync(string customer_id, Tenant tenant, CustomerStore store, CancellationToken cancellationToken) =>
+        await store.FindAsync(tenant, customer_id, cancellationToken) is { } customer
+            ? Results.Ok(customer.ToResponse())
+            : ApiResults.NotFound("Customer");
+
+    private static async Task<IResult> PatchAsync(string customer_id, HttpRequest request, Tenant tenant, CustomerStore store, CancellationToken cancellationToken)
+    {
+        var (body, error) = await JsonBody.ReadAsync(request, cancellationToken);
+        if (error is not null)
+        {
+            return error;
+        }
+        var changes = CustomerInput.ParsePatch(body!);
+        if (changes is null)
+        {
+            return body!.ErrorResult;
+        }
+        return await store.UpdateAsync(tenant, customer_id, changes, cancellationToken) switch
+        {
+            UpdateOutcome.Updated updated => Results.Ok(updated.Customer.ToResponse()),
+            UpdateOutcome.EmailTaken => ApiResults.Conflict("EMAIL_IN_USE", "email: another customer of this business already uses this e-mail address"),
+            _ => ApiResults.NotFound("Customer"),
+        };
+    }
+}

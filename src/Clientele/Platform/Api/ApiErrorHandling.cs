@@ -1,0 +1,30 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Diagnostics;
+
+namespace Clientele.Platform.Api;
+
+/// <summary>Unhandled failures become the reference's error body; never a stack trace on the wire.</summary>
+public static class ApiErrorHandling
+{
+    public static IApplicationBuilder UseApiErrorHandling(this IApplicationBuilder app) =>
+        app.UseExceptionHandler(handler => handler.Run(async context =>
+        {
+            var exception = context.Features.Get<IExceptionHandlerFeature>()?.Error;
+            var result = exception switch
+            {
+                BadHttpRequestException { InnerException: JsonException } => ApiResults.BadRequest("INVALID_JSON", "The request body is not valid JSON."),
+                BadHttpRequestException bad => new ApiErrorResult(bad.StatusCode, new ApiError("BAD_REQUEST", "The request could not be read.")),
+                _ => new ApiErrorResult(StatusCodes.Status500InternalServerError, new ApiError("INTERNAL_ERROR", "Something went wrong on our side. Try again later.")),
+            };
+            await result.ExecuteAsync(context);
+        }));
+
+    /// <summary>Unknown paths answer 404 in the API's error shape (the SDKs map it to NotFoundError).</summary>
+    public static IEndpointRouteBuilder MapApiNotFoundFallback(this IEndpointRouteBuilder app)
+    {
+        app.MapFallback((HttpContext context) => new ApiErrorResult(StatusCodes.Status404NotFound,
+            new ApiError("NOT_FOUND", $"No such endpoint: {context.Request.Method} {context.Request.Path}")))
+            .ExcludeFromDescription();
+        return app;
+    }
+}

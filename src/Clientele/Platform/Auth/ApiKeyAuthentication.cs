@@ -1,0 +1,63 @@
+using Clientele.Platform.Api;
+using Clientele.Primitives;
+using Dapper;
+using Npgsql;
+
+namespace Clientele.Platform.Auth;
+
+/// <summary>Marks endpoints that need <c>Authorization: Bearer &lt;api key&gt;</c>.</summary>
+public sealed class RequiresApiKey
+{
+    public static RequiresApiKey Instance { get; } = new();
+}
+
+public static class ApiKeyAuthenticationExtensions
+{
+    public static TBuilder RequireApiKey<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(RequiresApiKey.Instance);
+
+    public static IApplicationBuilder UseApiKeyAuthentication(this IApplicationBuilder app) =>
+        app.UseMiddleware<ApiKeyAuthenticationMiddleware>();
+}
+
+/// <summary>
+/// Resolves the API key before the endpoint runs (and before its body is read), so an
+/// unauthenticated caller always gets 401 and never learns anything else about the request.
+/// </summary>
+internal sealed class ApiKeyAuthenticationMiddleware(RequestDelegate next)
+{
+    public async Task InvokeAsync(HttpContext context, NpgsqlDataSource dataSource)
+    {
+        if (context.GetEndpoint()?.Metadata.GetMetadata<RequiresApiKey>() is null)
+        {
+            await next(context);
+            return;
+        }
+
+        var header = context.Request.Headers.Authorization.ToString();
+        if (string.IsNullOrEmpty(header))
+        {
+            await ApiResults.Unauthorized("Missing API key: send Authorization: Bearer <api key>.").ExecuteAsync(context);
+            return;
+        }
+        const string scheme = "Bearer ";
+        var key = header.StartsWith(scheme, StringComparison.OrdinalIgnoreCase) ? header[scheme.Length..].Trim() : null;
+        if (!ApiKeyFormat.TryParse(key, out _))
+        {
+            await ApiResults.Unauthorized("Malformed API key: expected Authorization: Bearer ck_test_… or ck_live_….").ExecuteAsync(context);
+            return;
+        }
+
+        await using var connection = await dataSource.OpenConnectionAsync(context.RequestAborted);
+        var row = await connection.QuerySingleOrDefaultAsync<(string BusinessId, string Mode)>(new CommandDefinition(
+            "SELECT business_id, mode FROM api_keys WHERE key_hash = @hash AND revoked_at IS NULL",
+            new { hash = ApiKeyFormat.Hash(key!) }, cancellationToken: context.RequestAborted));
+        if (row.BusinessId is null)
+        {
+            await ApiResults.Unauthorized("Unknown or revoked API key.").ExecuteAsync(context);
+            return;
+        }
+        new Tenant(row.BusinessId, ModeText.Parse(row.Mode)).AttachTo(context);
+        await next(context);
+    }
+}

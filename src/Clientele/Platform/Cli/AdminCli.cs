@@ -1,0 +1,124 @@
+using System.CommandLine;
+using System.Text.Json;
+using Clientele.Features.Businesses;
+using Clientele.Features.Demo;
+using Clientele.Platform.Api;
+using Clientele.Platform.Data;
+using Clientele.Primitives;
+
+namespace Clientele.Platform.Cli;
+
+/// <summary>
+/// Operator commands in the server binary: <c>Clientele migrate</c>, <c>seed-demo</c>,
+/// <c>businesses create</c>, <c>api-keys create|revoke</c>. Each takes <c>--json</c> for scripts.
+/// </summary>
+public static class AdminCli
+{
+    private static readonly string[] CommandNames = ["migrate", "seed-demo", "businesses", "api-keys", "--help", "-h", "-?"];
+
+    public static bool IsCommand(string[] args) => args.Length > 0 && CommandNames.Contains(args[0]);
+
+    public static async Task<int> RunAsync(string[] args, Action<IHostApplicationBuilder> configure)
+    {
+        var json = new Option<bool>("--json") { Description = "Print machine-readable JSON.", Recursive = true };
+        var root = new RootCommand("Clientele admin commands. Run with no command to serve.") { Options = { json } };
+
+        var migrate = new Command("migrate", "Apply pending database migrations.");
+        migrate.SetAction((parse, ct) => WithServices(configure, async services =>
+        {
+            var applied = await services.GetRequiredService<Migrator>().MigrateAsync(ct);
+            Print(parse.GetValue(json), new { applied }, applied.Count == 0 ? "Database is up to date." : $"Applied migrations: {string.Join(", ", applied)}");
+            return 0;
+        }));
+
+        var seed = new Command("seed-demo", "Create (or find) the demo business 'Acme Software' with demo customers, and print a fresh test API key.");
+        seed.SetAction((parse, ct) => WithServices(configure, async services =>
+        {
+            var result = await services.GetRequiredService<DemoSeeder>().SeedAsync(ct);
+            Print(parse.GetValue(json), result, $"""
+                Demo business     {result.BusinessName} ({result.BusinessId})
+                Demo customers    {result.CustomersTotal} in test mode ({result.CustomersCreated} new)
+                Test API key      {result.TestApiKey}   (shown once; a new one is made on each run)
+                Portal (test)     {result.StaticLinkTest}
+                Portal (live)     {result.StaticLinkLive}
+                Dashboard         {result.DashboardUrl}
+                """);
+            return 0;
+        }));
+
+        var businessName = new Option<string>("--name") { Description = "The business's name.", Required = true };
+        var createBusiness = new Command("create", "Create a business (with test and live modes).") { Options = { businessName } };
+        createBusiness.SetAction((parse, ct) => WithServices(configure, async services =>
+        {
+            var business = await services.GetRequiredService<BusinessStore>().CreateAsync(parse.GetValue(businessName)!, cancellationToken: ct);
+            Print(parse.GetValue(json), new { business_id = business.Id, name = business.Name }, $"Created business {business.Id} ({business.Name}).");
+            return 0;
+        }));
+        var businessesCommand = new Command("businesses", "Manage businesses.") { Subcommands = { createBusiness } };
+
+        var businessId = new Option<string>("--business") { Description = "The business id (bus_…).", Required = true };
+        var mode = new Option<string>("--mode") { Description = "test or live.", Required = true };
+        mode.AcceptOnlyFromAmong("test", "live");
+        var keyName = new Option<string>("--name") { Description = "A label to recognise the key by.", DefaultValueFactory = _ => "" };
+        var createKey = new Command("create", "Create an API key; the key is printed once and only its hash is kept.") { Options = { businessId, mode, keyName } };
+        createKey.SetAction((parse, ct) => WithServices(configure, async services =>
+        {
+            try
+            {
+                var key = await services.GetRequiredService<BusinessStore>().CreateApiKeyAsync(
+                    parse.GetValue(businessId)!, ModeText.Parse(parse.GetValue(mode)!), parse.GetValue(keyName)!, ct);
+                Print(parse.GetValue(json), new { key_id = key.Info.Id, business_id = key.Info.BusinessId, mode = key.Info.Mode, api_key = key.Secret },
+                    $"API key {key.Info.Id} ({key.Info.Mode}) for {key.Info.BusinessId}:\n{key.Secret}\nStore it now: it cannot be shown again.");
+                return 0;
+            }
+            catch (KeyNotFoundException ex)
+            {
+                return Fail(parse.GetValue(json), "BUSINESS_NOT_FOUND", ex.Message);
+            }
+        }));
+        var keyId = new Argument<string>("key-id") { Description = "The key's id (key_…)." };
+        var revokeKey = new Command("revoke", "Revoke an API key; requests with it get 401 from now on.") { Arguments = { keyId } };
+        revokeKey.SetAction((parse, ct) => WithServices(configure, async services =>
+        {
+            var revoked = await services.GetRequiredService<BusinessStore>().RevokeApiKeyAsync(parse.GetValue(keyId)!, ct);
+            if (revoked is null)
+            {
+                return Fail(parse.GetValue(json), "API_KEY_NOT_FOUND", $"No API key {parse.GetValue(keyId)}.");
+            }
+            Print(parse.GetValue(json), new { key_id = revoked.Id, revoked_at = revoked.RevokedAt }, $"Revoked {revoked.Id}.");
+            return 0;
+        }));
+        var keysCommand = new Command("api-keys", "Manage API keys.") { Subcommands = { createKey, revokeKey } };
+
+        root.Subcommands.Add(migrate);
+        root.Subcommands.Add(seed);
+        root.Subcommands.Add(businessesCommand);
+        root.Subcommands.Add(keysCommand);
+        return await root.Parse(args).InvokeAsync();
+    }
+
+    private static async Task<int> WithServices(Action<IHostApplicationBuilder> configure, Func<IServiceProvider, Task<int>> action)
+    {
+        var builder = WebApplication.CreateBuilder();
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        configure(builder);
+        await using var app = builder.Build();
+        return await action(app.Services);
+    }
+
+    private static void Print(bool asJson, object value, string text) =>
+        Console.WriteLine(asJson ? JsonSerializer.Serialize(value, ApiJson.Options) : text);
+
+    private static int Fail(bool asJson, string code, string message)
+    {
+        if (asJson)
+        {
+            Console.WriteLine(JsonSerializer.Serialize(new ApiError(code, message), ApiJson.Options));
+        }
+        else
+        {
+            Console.Error.WriteLine(message);
+        }
+        return 1;
+    }
+}

@@ -1,0 +1,54 @@
+using Clientele.Features.Businesses;
+using Clientele.Features.Customers;
+using Clientele.Features.Demo;
+using Clientele.Features.Health;
+using Clientele.Platform.Api;
+using Clientele.Platform.Auth;
+using Clientele.Platform.Data;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Clientele.Platform.Hosting;
+
+/// <summary>The whole composition: which services exist and which endpoints are mapped.</summary>
+public static class ClienteleHost
+{
+    public static IHostApplicationBuilder AddClientele(this IHostApplicationBuilder builder)
+    {
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.AddClienteleData();
+        builder.Services.AddOptions<PublicUrlOptions>().BindConfiguration(PublicUrlOptions.Section);
+        builder.Services.ConfigureHttpJsonOptions(options => ApiJson.Configure(options.SerializerOptions));
+        builder.Services.AddOpenApi();
+        builder.Services.AddProblemDetails();
+
+        builder.Services.AddSingleton<BusinessStore>();
+        builder.Services.AddSingleton<CustomerStore>();
+        builder.Services.AddSingleton<DemoSeeder>();
+        return builder;
+    }
+
+    public static WebApplication UseClientele(this WebApplication app)
+    {
+        app.UseApiErrorHandling();
+        app.UseRouting();
+        app.UseApiKeyAuthentication();
+        if (app.Environment.IsDevelopment())
+        {
+            app.UseSwaggerUI(options =>
+            {
+                options.SwaggerEndpoint("/openapi/v1.json", "Clientele API");
+                options.RoutePrefix = "swagger";
+            });
+        }
+        return app;
+    }
+
+    public static WebApplication MapClientele(this WebApplication app)
+    {
+        app.MapOpenApi();
+        app.MapHealthApi();
+        app.MapCustomersApi();
+        app.MapApiNotFoundFallback();
+        return app;
+    }
+}

@@ -1,0 +1,27 @@
+using System.Security.Cryptography;
+
+namespace Clientele.Primitives;
+
+/// <summary>Prefixed random identifiers such as <c>cus_…</c>, like the reference API's.</summary>
+public static class Ids
+{
+    public const string Business = "bus";
+    public const string Customer = "cus";
+    public const string ApiKey = "key";
+
+    private const string Alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+    public static readonly System.Buffers.SearchValues<char> Base62 = System.Buffers.SearchValues.Create(Alphabet);
+    private const int RandomChars = 24; // 24 base62 chars ≈ 142 bits
+
+    public static string New(string prefix) => $"{prefix}_{RandomBase62(RandomChars)}";
+
+    /// <summary>Uniformly random base62 text (rejection-free: GetString samples uniformly).</summary>
+    public static string RandomBase62(int length) => RandomNumberGenerator.GetString(Alphabet, length);
+
+    public static bool LooksLike(string? value, string prefix) =>
+        value is not null
+        && value.Length > prefix.Length + 1
+        && value.Length <= 64
+        && value.StartsWith(prefix + "_", StringComparison.Ordinal)
+        && value.AsSpan(prefix.Length + 1).IndexOfAnyExcept(Base62) < 0;
+}

@@ -1,0 +1,71 @@
+using Clientele.Features.Businesses;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+[assembly: AssemblyFixture(typeof(Clientele.Tests.Infrastructure.AppFixture))]
+
+namespace Clientele.Tests.Infrastructure;
+
+/// <summary>
+/// The real server (Program) on a real loopback socket, over the suite's PostgreSQL database,
+/// migrated at start-up. One per test assembly; every test makes its own business.
+/// </summary>
+public class AppFixture : WebApplicationFactory<Program>, IAsyncLifetime
+{
+    public AppFixture() : this(TimeProvider.System)
+    {
+    }
+
+    protected AppFixture(TimeProvider clock)
+    {
+        Clock = clock;
+        UseKestrel(0);
+    }
+
+    public TimeProvider Clock { get; }
+
+    public Uri BaseAddress => ClientOptions.BaseAddress;
+
+    public BusinessStore Businesses => Services.GetRequiredService<BusinessStore>();
+
+    public ValueTask InitializeAsync()
+    {
+        StartServer();
+        var address = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        ClientOptions.BaseAddress = new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal).Replace("localhost", "127.0.0.1", StringComparison.Ordinal));
+        return ValueTask.CompletedTask;
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Development");
+        builder.UseSetting("ConnectionStrings:Clientele", TestSettings.ConnectionString());
+        builder.UseSetting("Database:MigrateOnStartup", "true");
+        builder.ConfigureServices(services => services.Replace(ServiceDescriptor.Singleton(Clock)));
+    }
+
+    /// <summary>A client with no credentials, pointing at the real server.</summary>
+    public HttpClient CreateAnonymousClient() => CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, BaseAddress = BaseAddress });
+
+    /// <summary>A fresh business with a test key and a live key, and clients for each.</summary>
+    public async Task<TestBusiness> CreateBusinessAsync(string name = "Test Business")
+    {
+        var business = await Businesses.CreateAsync(name);
+        var test = await Businesses.CreateApiKeyAsync(business.Id, Primitives.Mode.Test, "tests");
+        var live = await Businesses.CreateApiKeyAsync(business.Id, Primitives.Mode.Live, "tests");
+        return new TestBusiness(business.Id, test, live, Client(test.Secret), Client(live.Secret));
+    }
+
+    public HttpClient Client(string apiKey)
+    {
+        var client = CreateAnonymousClient();
+        client.DefaultRequestHeaders.Authorization = new("Bearer", apiKey);
+        return client;
+    }
+}
+
+public sealed record TestBusiness(string Id, CreatedApiKey TestKey, CreatedApiKey LiveKey, HttpClient Test, HttpClient Live);

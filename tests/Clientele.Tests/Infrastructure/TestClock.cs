@@ -1,0 +1,40 @@
+namespace Clientele.Tests.Infrastructure;
+
+/// <summary>A clock tests can move: it follows real time until frozen or advanced.</summary>
+public sealed class TestClock : TimeProvider
+{
+    private readonly Lock gate = new();
+    private TimeSpan offset;
+    private DateTimeOffset? frozenAt;
+
+    public override DateTimeOffset GetUtcNow()
+    {
+        lock (gate)
+        {
+            return frozenAt ?? base.GetUtcNow() + offset;
+        }
+    }
+
+    public void Advance(TimeSpan by)
+    {
+        lock (gate)
+        {
+            if (frozenAt is { } frozen)
+            {
+                frozenAt = frozen + by;
+            }
+            else
+            {
+                offset += by;
+            }
+        }
+    }
+
+    public void Freeze(DateTimeOffset at)
+    {
+        lock (gate)
+        {
+            frozenAt = at;
+        }
+    }
+}

@@ -1,0 +1,49 @@
+using Clientele.Platform.Data;
+using Clientele.Tests.Infrastructure;
+using Dapper;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+
+namespace Clientele.Tests.Platform;
+
+public sealed class MigrationTests
+{
+    [Fact]
+    public async Task Servers_migrating_a_fresh_database_together_apply_each_migration_once()
+    {
+        var database = $"clientele_mig_{Guid.NewGuid():N}"[..30];
+        await using (var admin = new NpgsqlConnection(TestSettings.ConnectionString()))
+        {
+            await admin.ExecuteAsync($"CREATE DATABASE {database}");
+        }
+        try
+        {
+            await using var dataSource = NpgsqlDataSource.Create(TestSettings.ConnectionString(database));
+            var migrators = Enumerable.Range(0, 4).Select(_ => new Migrator(dataSource, NullLogger<Migrator>.Instance)).ToList();
+
+            var applied = await Task.WhenAll(migrators.Select(m => Task.Run(() => m.MigrateAsync(TestContext.Current.CancellationToken))));
+
+            var expected = Migrator.Embedded.Select(m => m.Version).ToList();
+            Assert.Equal(expected, applied.SelectMany(a => a).Order().ToList());
+            await using var connection = await dataSource.OpenConnectionAsync(TestContext.Current.CancellationToken);
+            var recorded = (await connection.QueryAsync<int>("SELECT version FROM schema_migrations ORDER BY version")).ToList();
+            Assert.Equal(expected, recorded);
+
+            // A later start finds nothing to do.
+            Assert.Empty(await migrators[0].MigrateAsync(TestContext.Current.CancellationToken));
+        }
+        finally
+        {
+            NpgsqlConnection.ClearAllPools();
+            await using var admin = new NpgsqlConnection(TestSettings.ConnectionString());
+            await admin.ExecuteAsync($"DROP DATABASE IF EXISTS {database} WITH (FORCE)");
+        }
+    }
+
+    [Fact]
+    public void Migrations_are_numbered_without_gaps()
+    {
+        var versions = Migrator.Embedded.Select(m => m.Version).ToList();
+        Assert.Equal(Enumerable.Range(1, versions.Count), versions);
+    }
+}
