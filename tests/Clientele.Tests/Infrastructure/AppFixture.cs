@@ -1,3 +1,4 @@
+using Clientele.Primitives;
 using Clientele.Features.Businesses;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -55,8 +56,8 @@ public class AppFixture : WebApplicationFactory<Program>, IAsyncLifetime
     public async Task<TestBusiness> CreateBusinessAsync(string name = "Test Business")
     {
         var business = await Businesses.CreateAsync(name);
-        var test = await Businesses.CreateApiKeyAsync(business.Id, Primitives.Mode.Test, "tests");
-        var live = await Businesses.CreateApiKeyAsync(business.Id, Primitives.Mode.Live, "tests");
+        var test = await Businesses.CreateApiKeyAsync(business.Id, Mode.Test, "tests");
+        var live = await Businesses.CreateApiKeyAsync(business.Id, Mode.Live, "tests");
         return new TestBusiness(business.Id, test, live, Client(test.Secret), Client(live.Secret));
     }
 
