@@ -1,5 +1,5 @@
-using Clientele.Primitives;
 using Clientele.Features.Businesses;
+using Clientele.Primitives;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
