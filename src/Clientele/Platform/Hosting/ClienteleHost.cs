@@ -2,9 +2,12 @@ using Clientele.Features.Businesses;
 using Clientele.Features.Customers;
 using Clientele.Features.Demo;
 using Clientele.Features.Health;
+using Clientele.Features.Portal;
 using Clientele.Platform.Api;
 using Clientele.Platform.Auth;
 using Clientele.Platform.Data;
+using Clientele.Platform.Email;
+using Clientele.Platform.Security;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Clientele.Platform.Hosting;
@@ -24,12 +27,17 @@ public static class ClienteleHost
         builder.Services.AddSingleton<BusinessStore>();
         builder.Services.AddSingleton<CustomerStore>();
         builder.Services.AddSingleton<DemoSeeder>();
+
+        builder.AddClienteleDataProtection();
+        builder.AddClienteleEmail();
+        builder.AddClientelePortal();
         return builder;
     }
 
     public static WebApplication UseClientele(this WebApplication app)
     {
         app.UseApiErrorHandling();
+        app.UseClientelePortal();
         app.UseRouting();
         app.UseApiKeyAuthentication();
         if (app.Environment.IsDevelopment())
@@ -48,6 +56,7 @@ public static class ClienteleHost
         app.MapOpenApi();
         app.MapHealthApi();
         app.MapCustomersApi();
+        app.MapClientelePortal();
         app.MapApiNotFoundFallback();
         return app;
     }
