@@ -37,7 +37,7 @@ public sealed class EmailDispatcher(
             try
             {
                 handled = await DispatchDueAsync(stoppingToken);
-                if (clock.GetUtcNow() >= nextHousekeeping)
+                if (options.Value.Housekeeping && clock.GetUtcNow() >= nextHousekeeping)
                 {
                     await PurgeAsync(stoppingToken);
                     nextHousekeeping = clock.GetUtcNow().AddMinutes(1);

@@ -27,6 +27,12 @@ public sealed class EmailOptions
 
     /// <summary>How long a row (without its body) stays for troubleshooting after it was sent or gave up.</summary>
     public TimeSpan RowRetention { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>
+    /// Whether this process erases bodies and rows past their retention. Any one process doing it is
+    /// enough; turn it off on a process whose clock is not the wall clock (a test server with a fake clock).
+    /// </summary>
+    public bool Housekeeping { get; set; } = true;
 }
 
 public sealed class SmtpSettings

@@ -3,12 +3,14 @@ using Clientele.Features.Customers;
 using Clientele.Features.Demo;
 using Clientele.Features.Health;
 using Clientele.Features.Portal;
+using Clientele.Features.Wallets;
 using Clientele.Platform.Api;
 using Clientele.Platform.Auth;
 using Clientele.Platform.Data;
 using Clientele.Platform.Email;
 using Clientele.Platform.Security;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace Clientele.Platform.Hosting;
 
@@ -22,11 +24,17 @@ public static class ClienteleHost
         builder.Services.AddOptions<PublicUrlOptions>().BindConfiguration(PublicUrlOptions.Section);
         builder.Services.ConfigureHttpJsonOptions(options => ApiJson.Configure(options.SerializerOptions));
         builder.Services.AddOpenApi();
-        builder.Services.AddProblemDetails();
 
         builder.Services.AddSingleton<BusinessStore>();
         builder.Services.AddSingleton<CustomerStore>();
         builder.Services.AddSingleton<DemoSeeder>();
+
+        builder.Services.AddOptions<WalletOptions>().BindConfiguration(WalletOptions.Section).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<WalletOptions>, WalletOptionsValidator>();
+        builder.Services.AddSingleton<WalletLedger>();
+        builder.Services.AddSingleton<WalletStore>();
+        builder.Services.AddSingleton<ManualEntries>();
+        builder.Services.AddSingleton<WalletVerifier>();
 
         builder.AddClienteleDataProtection();
         builder.AddClienteleEmail();
@@ -56,6 +64,7 @@ public static class ClienteleHost
         app.MapOpenApi();
         app.MapHealthApi();
         app.MapCustomersApi();
+        app.MapWalletsApi();
         app.MapClientelePortal();
         app.MapApiNotFoundFallback();
         return app;
