@@ -35,6 +35,7 @@ public static class PortalServices
     {
         app.UsePortalMode();
         app.UseRequestLocalization();
+        app.UseSpecificFormattingCulture();
         app.UsePortalSecurityHeaders();
         return app;
     }

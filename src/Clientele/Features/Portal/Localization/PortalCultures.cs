@@ -59,6 +59,19 @@ public static class PortalCultures
         return services;
     }
 
+    /// <summary>
+    /// Texts come from the language ("es"); numbers, dates and money need a region's conventions, so
+    /// formatting uses the language's default specific culture ("es" → "es-ES", "en" → "en-US").
+    /// </summary>
+    public static IApplicationBuilder UseSpecificFormattingCulture(this IApplicationBuilder app) => app.Use(async (context, next) =>
+    {
+        if (CultureInfo.CurrentCulture.IsNeutralCulture)
+        {
+            CultureInfo.CurrentCulture = CultureInfo.CreateSpecificCulture(CultureInfo.CurrentCulture.Name);
+        }
+        await next(context);
+    });
+
     private static List<CultureInfo> Discover()
     {
         var cultures = new List<CultureInfo> { CultureInfo.GetCultureInfo(Default) };
