@@ -58,6 +58,22 @@ public sealed class EmailOutboxTests(AppFixture app)
     }
 
     [Fact]
+    public void Test_mode_never_uses_the_live_smtp_server()
+    {
+        var smtp = new SmtpSettings { Host = "smtp.example.com" };
+        var dev = new DevMailboxTransport(NullLogger<DevMailboxTransport>.Instance);
+        var liveOnly = new EmailTransportSelector(Options.Create(new EmailOptions { Smtp = smtp }), dev, NullLoggerFactory.Instance);
+        Assert.Equal("smtp", liveOnly.For(Mode.Live).Name);
+        Assert.Same(dev, liveOnly.For(Mode.Test));
+
+        var withSandbox = new EmailTransportSelector(Options.Create(new EmailOptions { Smtp = smtp, TestSmtp = new SmtpSettings { Host = "127.0.0.1" } }), dev, NullLoggerFactory.Instance);
+        Assert.Equal("test_smtp", withSandbox.For(Mode.Test).Name);
+
+        var none = new EmailTransportSelector(Options.Create(new EmailOptions()), dev, NullLoggerFactory.Instance);
+        Assert.Same(dev, none.For(Mode.Live));
+    }
+
+    [Fact]
     public async Task Smtp_transport_delivers_text_and_html_to_an_smtp_server()
     {
         using var sink = new SmtpSink();

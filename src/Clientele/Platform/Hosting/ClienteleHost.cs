@@ -3,6 +3,7 @@ using Clientele.Features.Customers;
 using Clientele.Features.Demo;
 using Clientele.Features.Health;
 using Clientele.Features.Portal;
+using Clientele.Features.Portal.Shell;
 using Clientele.Features.Wallets;
 using Clientele.Platform.Api;
 using Clientele.Platform.Auth;
@@ -47,6 +48,7 @@ public static class ClienteleHost
         app.UseApiErrorHandling();
         app.UseClientelePortal();
         app.UseRouting();
+        app.UsePortalErrorPage();
         app.UseApiKeyAuthentication();
         if (app.Environment.IsDevelopment())
         {

@@ -20,11 +20,14 @@ public static class PortalApi
     public static IEndpointRouteBuilder MapPortalApi(this IEndpointRouteBuilder app)
     {
         app.MapPost("/customers/{customer_id}/customer-portal/session", CreateSessionAsync)
-            .RequireApiKey().WithTags("Customer portal").WithName("create_customer_portal_session");
+            .RequireApiKey().WithTags("Customer portal").WithName("create_customer_portal_session")
+            .Produces<PortalSessionResponse>().ProducesApiErrors(StatusCodes.Status404NotFound, StatusCodes.Status422UnprocessableEntity);
         app.MapPost("/customers/{customer_id}/customer-portal/invite", CreateInviteAsync)
-            .RequireApiKey().WithTags("Customer portal").WithName("create_customer_portal_invite");
+            .RequireApiKey().WithTags("Customer portal").WithName("create_customer_portal_invite")
+            .Produces<PortalInviteResponse>().ProducesApiErrors(StatusCodes.Status404NotFound, StatusCodes.Status422UnprocessableEntity);
         app.MapGet("/customer-portal/links", GetLinks)
-            .RequireApiKey().WithTags("Customer portal").WithName("get_customer_portal_links");
+            .RequireApiKey().WithTags("Customer portal").WithName("get_customer_portal_links")
+            .Produces<PortalLinksResponse>();
         return app;
     }
 
