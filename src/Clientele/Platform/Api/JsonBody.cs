@@ -32,13 +32,14 @@ public sealed class JsonBody
         {
             return (null, new ApiErrorResult(StatusCodes.Status413PayloadTooLarge, new("PAYLOAD_TOO_LARGE", "The request body is larger than 1 MiB.")));
         }
-        if (buffer.Length == 0 || buffer.ToArray().All(b => b is (byte)' ' or (byte)'\n' or (byte)'\r' or (byte)'\t'))
+        var bytes = buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
+        if (bytes.Span.Trim(" \t\r\n"u8).IsEmpty)
         {
             return (new JsonBody(JsonDocument.Parse("{}").RootElement), null);
         }
         try
         {
-            using var document = JsonDocument.Parse(buffer.ToArray(), new JsonDocumentOptions { MaxDepth = 32 });
+            using var document = JsonDocument.Parse(bytes, new JsonDocumentOptions { MaxDepth = 32 });
             var root = document.RootElement.Clone();
             if (root.ValueKind != JsonValueKind.Object)
             {

@@ -99,8 +99,10 @@ public static class AdminCli
 
     private static async Task<int> WithServices(Action<IHostApplicationBuilder> configure, Func<IServiceProvider, Task<int>> action)
     {
-        var builder = WebApplication.CreateBuilder();
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        // appsettings.json sits beside the binary, so commands work from any directory.
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+        // Commands print their own results; only problems should reach the console besides them.
+        builder.Configuration["Logging:LogLevel:Default"] = "Warning";
         configure(builder);
         await using var app = builder.Build();
         return await action(app.Services);
