@@ -29,6 +29,9 @@ public sealed class ConventionsTests(AppFixture app)
         var paths = document["paths"]!.AsObject();
         Assert.True(paths.ContainsKey("/customers"));
         Assert.True(paths.ContainsKey("/customers/{customer_id}"));
+        var schemas = document["components"]!["schemas"]!.AsObject();
+        Assert.True(schemas.ContainsKey("CustomerResponse"));
+        Assert.True(schemas["CustomerResponse"]!["properties"]!.AsObject().ContainsKey("customer_id"));
     }
 
     [Fact]

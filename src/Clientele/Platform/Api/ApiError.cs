@@ -27,6 +27,16 @@ public sealed class ApiErrorResult(int statusCode, ApiError error, bool shouldRe
 
 public static class ApiResults
 {
+    /// <summary>Declares error outcomes for the OpenAPI document; every API endpoint can also answer 401.</summary>
+    public static RouteHandlerBuilder ProducesApiErrors(this RouteHandlerBuilder builder, params int[] statusCodes)
+    {
+        foreach (var status in statusCodes.Append(StatusCodes.Status401Unauthorized))
+        {
+            builder.Produces<ApiError>(status);
+        }
+        return builder;
+    }
+
     public static ApiErrorResult BadRequest(string code, string message) => new(StatusCodes.Status400BadRequest, new(code, message));
 
     public static ApiErrorResult Unauthorized(string message) => new(StatusCodes.Status401Unauthorized, new("UNAUTHORIZED", message));
