@@ -2,6 +2,7 @@ using Clientele.Features.Businesses;
 using Clientele.Features.Customers;
 using Clientele.Features.Demo;
 using Clientele.Features.Health;
+using Clientele.Features.Webhooks;
 using Clientele.Platform.Api;
 using Clientele.Platform.Auth;
 using Clientele.Platform.Data;
@@ -23,6 +24,7 @@ public static class ClienteleHost
         builder.Services.AddSingleton<BusinessStore>();
         builder.Services.AddSingleton<CustomerStore>();
         builder.Services.AddSingleton<DemoSeeder>();
+        builder.AddWebhooks();
         return builder;
     }
 
@@ -47,6 +49,7 @@ public static class ClienteleHost
         app.MapOpenApi();
         app.MapHealthApi();
         app.MapCustomersApi();
+        app.MapWebhooksApi();
         app.MapApiNotFoundFallback();
         return app;
     }
