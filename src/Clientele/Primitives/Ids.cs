@@ -8,6 +8,7 @@ public static class Ids
     public const string Business = "bus";
     public const string Customer = "cus";
     public const string ApiKey = "key";
+    public const string WalletTransaction = "wlt"; // a wallet ledger entry (the reference's CustomerWalletTransaction)
 
     private const string Alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
     public static readonly System.Buffers.SearchValues<char> Base62 = System.Buffers.SearchValues.Create(Alphabet);

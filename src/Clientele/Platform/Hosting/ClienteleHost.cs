@@ -2,10 +2,12 @@ using Clientele.Features.Businesses;
 using Clientele.Features.Customers;
 using Clientele.Features.Demo;
 using Clientele.Features.Health;
+using Clientele.Features.Wallets;
 using Clientele.Platform.Api;
 using Clientele.Platform.Auth;
 using Clientele.Platform.Data;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace Clientele.Platform.Hosting;
 
@@ -23,6 +25,13 @@ public static class ClienteleHost
         builder.Services.AddSingleton<BusinessStore>();
         builder.Services.AddSingleton<CustomerStore>();
         builder.Services.AddSingleton<DemoSeeder>();
+
+        builder.Services.AddOptions<WalletOptions>().BindConfiguration(WalletOptions.Section).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<WalletOptions>, WalletOptionsValidator>();
+        builder.Services.AddSingleton<WalletLedger>();
+        builder.Services.AddSingleton<WalletStore>();
+        builder.Services.AddSingleton<ManualEntries>();
+        builder.Services.AddSingleton<WalletVerifier>();
         return builder;
     }
 
@@ -47,6 +56,7 @@ public static class ClienteleHost
         app.MapOpenApi();
         app.MapHealthApi();
         app.MapCustomersApi();
+        app.MapWalletsApi();
         app.MapApiNotFoundFallback();
         return app;
     }
