@@ -11,6 +11,7 @@ public static class Ids
     public const string WebhookEndpoint = "whk";
     public const string WebhookEvent = "evt";
     public const string WebhookDelivery = "whd";
+    public const string WalletTransaction = "wlt"; // a wallet ledger entry (the reference's CustomerWalletTransaction)
 
     private const string Alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
     public static readonly System.Buffers.SearchValues<char> Base62 = System.Buffers.SearchValues.Create(Alphabet);

@@ -48,10 +48,15 @@ internal sealed class ApiKeyAuthenticationMiddleware(RequestDelegate next)
             return;
         }
 
-        await using var connection = await dataSource.OpenConnectionAsync(context.RequestAborted);
-        var row = await connection.QuerySingleOrDefaultAsync<(string BusinessId, string Mode)>(new CommandDefinition(
-            "SELECT business_id, mode FROM api_keys WHERE key_hash = @hash AND revoked_at IS NULL",
-            new { hash = ApiKeyFormat.Hash(key!) }, cancellationToken: context.RequestAborted));
+        (string BusinessId, string Mode) row;
+        // Back to the pool before the endpoint runs: held across next(), every request would take two
+        // connections, and a burst of requests could exhaust the pool waiting for their second.
+        await using (var connection = await dataSource.OpenConnectionAsync(context.RequestAborted))
+        {
+            row = await connection.QuerySingleOrDefaultAsync<(string BusinessId, string Mode)>(new CommandDefinition(
+                "SELECT business_id, mode FROM api_keys WHERE key_hash = @hash AND revoked_at IS NULL",
+                new { hash = ApiKeyFormat.Hash(key!) }, cancellationToken: context.RequestAborted));
+        }
         if (row.BusinessId is null)
         {
             await ApiResults.Unauthorized("Unknown or revoked API key.").ExecuteAsync(context);

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using Clientele.Features.Businesses;
 using Clientele.Features.Demo;
+using Clientele.Features.Wallets;
 using Clientele.Platform.Api;
 using Clientele.Platform.Data;
 using Clientele.Primitives;
@@ -10,11 +11,11 @@ namespace Clientele.Platform.Cli;
 
 /// <summary>
 /// Operator commands in the server binary: <c>Clientele migrate</c>, <c>seed-demo</c>,
-/// <c>businesses create</c>, <c>api-keys create|revoke</c>. Each takes <c>--json</c> for scripts.
+/// <c>businesses create</c>, <c>api-keys create|revoke</c>, <c>wallets verify</c>. Each takes <c>--json</c> for scripts.
 /// </summary>
 public static class AdminCli
 {
-    private static readonly string[] CommandNames = ["migrate", "seed-demo", "businesses", "api-keys", "--help", "-h", "-?"];
+    private static readonly string[] CommandNames = ["migrate", "seed-demo", "businesses", "api-keys", "wallets", "--help", "-h", "-?"];
 
     public static bool IsCommand(string[] args) => args.Length > 0 && CommandNames.Contains(args[0]);
 
@@ -94,7 +95,26 @@ public static class AdminCli
         root.Subcommands.Add(seed);
         root.Subcommands.Add(businessesCommand);
         root.Subcommands.Add(keysCommand);
+        root.Subcommands.Add(WalletsCommand(configure, json));
         return await root.Parse(args).InvokeAsync();
+    }
+
+    private static Command WalletsCommand(Action<IHostApplicationBuilder> configure, Option<bool> json)
+    {
+        var business = new Option<string>("--business") { Description = "Check only this business (bus_…)." };
+        var verify = new Command("verify", "Check that every wallet's balance equals the sum of its ledger entries; exit 1 and list the wallets that do not.") { Options = { business } };
+        verify.SetAction((parse, ct) => WithServices(configure, async services =>
+        {
+            var check = await services.GetRequiredService<WalletVerifier>().VerifyAsync(parse.GetValue(business), ct);
+            var details = string.Concat(check.Mismatches.Select(m =>
+                $"\n  {m.BusinessId} {m.Mode} {m.CustomerId} {m.Currency}: balance {m.Balance}, ledger sum {m.LedgerSum} ({m.Entries} entries)"));
+            Print(parse.GetValue(json), new { ok = check.Ok, wallets_checked = check.WalletsChecked, entries_checked = check.EntriesChecked, mismatches = check.Mismatches },
+                check.Ok
+                    ? $"OK: {check.WalletsChecked} wallets, {check.EntriesChecked} ledger entries; every balance equals the sum of its entries."
+                    : $"MISMATCH: {check.Mismatches.Count} of {check.WalletsChecked} wallets differ from the sum of their entries:{details}");
+            return check.Ok ? 0 : 1;
+        }));
+        return new Command("wallets", "Customer wallets.") { Subcommands = { verify } };
     }
 
     private static async Task<int> WithServices(Action<IHostApplicationBuilder> configure, Func<IServiceProvider, Task<int>> action)

@@ -2,6 +2,7 @@ using Clientele.Features.Businesses;
 using Clientele.Features.Customers;
 using Clientele.Features.Demo;
 using Clientele.Features.Health;
+using Clientele.Features.Wallets;
 using Clientele.Features.Webhooks;
 using Clientele.Platform.Api;
 using Clientele.Platform.Auth;
@@ -24,6 +25,7 @@ public static class ClienteleHost
         builder.Services.AddSingleton<BusinessStore>();
         builder.Services.AddSingleton<CustomerStore>();
         builder.Services.AddSingleton<DemoSeeder>();
+        builder.AddWallets();
         builder.AddWebhooks();
         return builder;
     }
@@ -49,6 +51,7 @@ public static class ClienteleHost
         app.MapOpenApi();
         app.MapHealthApi();
         app.MapCustomersApi();
+        app.MapWalletsApi();
         app.MapWebhooksApi();
         app.MapApiNotFoundFallback();
         return app;
