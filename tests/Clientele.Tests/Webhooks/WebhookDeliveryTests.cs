@@ -168,6 +168,25 @@ public sealed class WebhookDeliveryTests(WebhookFixture app)
     }
 
     [Fact]
+    public async Task Wallet_ledger_entries_emit_credit_events_and_refused_debits_emit_none()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var (business, _, _) = await EndpointAsync(receiver);
+        var customer = await business.Test.PostJsonAsync("/customers", new { name = "Wally", email = $"w-{Guid.NewGuid():N}@example.com" });
+        var entries = $"/customers/{customer.Str("customer_id")}/wallets/ledger-entries";
+
+        await business.Test.PostJsonAsync(entries, new { amount = 500, currency = "USD", entry_type = "credit", reason = "goodwill" });
+        await business.Test.PostJsonAsync(entries, new { amount = 900, currency = "USD", entry_type = "debit" }, System.Net.HttpStatusCode.BadRequest);
+
+        var envelope = JsonNode.Parse((await receiver.NextAsync()).Body)!;
+        Assert.Equal("credit.manual_adjustment", envelope.Str("type"));
+        Assert.Equal("CreditLedgerEntry", envelope["data"]!.Str("payload_type"));
+        Assert.Equal(500, envelope["data"]!["after_balance"]!.GetValue<long>());
+        Assert.Equal("goodwill", envelope["data"]!.Str("reason"));
+        Assert.True(await receiver.StaysQuietAsync(TimeSpan.FromSeconds(1)), "the refused debit changed nothing, so it sends nothing");
+    }
+
+    [Fact]
     public async Task Custom_headers_are_sent_with_each_delivery()
     {
         await using var receiver = await WebhookReceiver.StartAsync();
