@@ -8,6 +8,9 @@ public static class Ids
     public const string Business = "bus";
     public const string Customer = "cus";
     public const string ApiKey = "key";
+    public const string WebhookEndpoint = "whk";
+    public const string WebhookEvent = "evt";
+    public const string WebhookDelivery = "whd";
     public const string WalletTransaction = "wlt"; // a wallet ledger entry (the reference's CustomerWalletTransaction)
 
     private const string Alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";

@@ -3,11 +3,11 @@ using Clientele.Features.Customers;
 using Clientele.Features.Demo;
 using Clientele.Features.Health;
 using Clientele.Features.Wallets;
+using Clientele.Features.Webhooks;
 using Clientele.Platform.Api;
 using Clientele.Platform.Auth;
 using Clientele.Platform.Data;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 
 namespace Clientele.Platform.Hosting;
 
@@ -25,13 +25,8 @@ public static class ClienteleHost
         builder.Services.AddSingleton<BusinessStore>();
         builder.Services.AddSingleton<CustomerStore>();
         builder.Services.AddSingleton<DemoSeeder>();
-
-        builder.Services.AddOptions<WalletOptions>().BindConfiguration(WalletOptions.Section).ValidateOnStart();
-        builder.Services.AddSingleton<IValidateOptions<WalletOptions>, WalletOptionsValidator>();
-        builder.Services.AddSingleton<WalletLedger>();
-        builder.Services.AddSingleton<WalletStore>();
-        builder.Services.AddSingleton<ManualEntries>();
-        builder.Services.AddSingleton<WalletVerifier>();
+        builder.AddWallets();
+        builder.AddWebhooks();
         return builder;
     }
 
@@ -57,6 +52,7 @@ public static class ClienteleHost
         app.MapHealthApi();
         app.MapCustomersApi();
         app.MapWalletsApi();
+        app.MapWebhooksApi();
         app.MapApiNotFoundFallback();
         return app;
     }
