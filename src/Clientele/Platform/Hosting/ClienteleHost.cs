@@ -1,4 +1,5 @@
 using Clientele.Features.Businesses;
+using Clientele.Features.Catalog;
 using Clientele.Features.Customers;
 using Clientele.Features.Demo;
 using Clientele.Features.Health;
@@ -24,6 +25,10 @@ public static class ClienteleHost
         builder.Services.AddSingleton<BusinessStore>();
         builder.Services.AddSingleton<CustomerStore>();
         builder.Services.AddSingleton<DemoSeeder>();
+        builder.Services.AddSingleton<ProductStore>();
+        builder.Services.AddSingleton<CollectionStore>();
+        builder.Services.AddSingleton<CollectionQueries>();
+        builder.Services.AddSingleton<SubscriptionSettingsStore>();
         return builder;
     }
 
@@ -48,6 +53,9 @@ public static class ClienteleHost
         app.MapOpenApi();
         app.MapHealthApi();
         app.MapCustomersApi();
+        app.MapProductsApi();
+        app.MapProductCollectionsApi();
+        app.MapSubscriptionSettingsApi();
         app.MapApiNotFoundFallback();
         return app;
     }
