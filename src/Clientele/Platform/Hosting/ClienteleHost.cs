@@ -1,8 +1,12 @@
 using Clientele.Features.Businesses;
 using Clientele.Features.Catalog;
+using Clientele.Features.Checkout;
 using Clientele.Features.Customers;
 using Clientele.Features.Demo;
 using Clientele.Features.Health;
+using Clientele.Features.Invoices;
+using Clientele.Features.Payments;
+using Clientele.Features.Payments.Processor;
 using Clientele.Platform.Api;
 using Clientele.Platform.Auth;
 using Clientele.Platform.Data;
@@ -29,12 +33,14 @@ public static class ClienteleHost
         builder.Services.AddSingleton<CollectionStore>();
         builder.Services.AddSingleton<CollectionQueries>();
         builder.Services.AddSingleton<SubscriptionSettingsStore>();
+        builder.AddPayments();
         return builder;
     }
 
     public static WebApplication UseClientele(this WebApplication app)
     {
         app.UseApiErrorHandling();
+        app.UseRequestLocalization(HostedPages.Localization);
         app.UseRouting();
         app.UseApiKeyAuthentication();
         if (app.Environment.IsDevelopment())
@@ -56,6 +62,11 @@ public static class ClienteleHost
         app.MapProductsApi();
         app.MapProductCollectionsApi();
         app.MapSubscriptionSettingsApi();
+        app.MapCheckoutsApi();
+        app.MapPaymentsApi();
+        app.MapPaymentMethodsApi();
+        app.MapInvoicesApi();
+        app.MapRazorPages();
         app.MapApiNotFoundFallback();
         return app;
     }
