@@ -1,6 +1,7 @@
 using Clientele.Features.Checkout;
 using Clientele.Features.Invoices;
 using Clientele.Features.Payments.Processor;
+using Clientele.Features.Refunds;
 using Clientele.Platform.Hosting;
 
 namespace Clientele.Features.Payments;
@@ -18,6 +19,7 @@ public static class PaymentsServices
         builder.Services.AddSingleton<PaymentWriter>();
         builder.Services.AddSingleton<PaymentQueries>();
         builder.Services.AddSingleton<InvoiceStore>();
+        builder.Services.AddSingleton<RefundService>();
         return builder;
     }
 }

@@ -7,6 +7,7 @@ using Clientele.Features.Health;
 using Clientele.Features.Invoices;
 using Clientele.Features.Payments;
 using Clientele.Features.Payments.Processor;
+using Clientele.Features.Refunds;
 using Clientele.Platform.Api;
 using Clientele.Platform.Auth;
 using Clientele.Platform.Data;
@@ -65,6 +66,7 @@ public static class ClienteleHost
         app.MapCheckoutsApi();
         app.MapPaymentsApi();
         app.MapPaymentMethodsApi();
+        app.MapRefundsApi();
         app.MapInvoicesApi();
         app.MapRazorPages();
         app.MapApiNotFoundFallback();
