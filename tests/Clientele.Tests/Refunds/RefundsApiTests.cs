@@ -115,6 +115,8 @@ public sealed class RefundsApiTests(AppFixture app)
         var failedId = (await business.Test.GetJsonAsync($"/checkouts/{sessionId}")).Str("payment_id");
 
         await business.Test.PostJsonAsync("/refunds", new { payment_id = failedId }, HttpStatusCode.UnprocessableEntity);
+        var lines = await business.Test.GetJsonAsync($"/payments/{failedId}/line-items");
+        Assert.Equal(0, lines["items"]![0]!["refundable_amount"]!.GetValue<long>());
         await business.Test.PostJsonAsync("/refunds", new { payment_id = "pay_unknown" }, HttpStatusCode.NotFound);
     }
 

@@ -97,8 +97,10 @@ public sealed class PaymentQueries(NpgsqlDataSource dataSource)
             return null;
         }
         var items = await connection.QueryAsync<PaymentLineItem>(new CommandDefinition("""
-            SELECT product_id AS items_id, amount, amount - refunded_amount AS refundable_amount, tax, name, description
-            FROM payment_line_items WHERE payment_id = @paymentId AND business_id = @businessId AND mode = @mode ORDER BY position
+            SELECT l.product_id AS items_id, l.amount,
+                   CASE WHEN p.status = 'succeeded' THEN l.amount - l.refunded_amount ELSE 0 END AS refundable_amount, l.tax, l.name, l.description
+            FROM payment_line_items l JOIN payments p ON p.id = l.payment_id
+            WHERE l.payment_id = @paymentId AND l.business_id = @businessId AND l.mode = @mode ORDER BY l.position
             """, args, cancellationToken: cancellationToken));
         return new PaymentLineItemsResponse(currency, items.AsList());
     }
