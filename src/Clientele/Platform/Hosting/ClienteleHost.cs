@@ -1,7 +1,13 @@
 using Clientele.Features.Businesses;
+using Clientele.Features.Catalog;
+using Clientele.Features.Checkout;
 using Clientele.Features.Customers;
 using Clientele.Features.Demo;
 using Clientele.Features.Health;
+using Clientele.Features.Invoices;
+using Clientele.Features.Payments;
+using Clientele.Features.Payments.Processor;
+using Clientele.Features.Refunds;
 using Clientele.Features.Wallets;
 using Clientele.Features.Webhooks;
 using Clientele.Platform.Api;
@@ -27,12 +33,15 @@ public static class ClienteleHost
         builder.Services.AddSingleton<DemoSeeder>();
         builder.AddWallets();
         builder.AddWebhooks();
+        builder.AddCatalog();
+        builder.AddPayments();
         return builder;
     }
 
     public static WebApplication UseClientele(this WebApplication app)
     {
         app.UseApiErrorHandling();
+        app.UseRequestLocalization(HostedPages.Localization);
         app.UseRouting();
         app.UseApiKeyAuthentication();
         if (app.Environment.IsDevelopment())
@@ -53,6 +62,15 @@ public static class ClienteleHost
         app.MapCustomersApi();
         app.MapWalletsApi();
         app.MapWebhooksApi();
+        app.MapProductsApi();
+        app.MapProductCollectionsApi();
+        app.MapSubscriptionSettingsApi();
+        app.MapCheckoutsApi();
+        app.MapPaymentsApi();
+        app.MapPaymentMethodsApi();
+        app.MapRefundsApi();
+        app.MapInvoicesApi();
+        app.MapRazorPages();
         app.MapApiNotFoundFallback();
         return app;
     }
