@@ -71,18 +71,25 @@ public sealed class PaymentQueries(NpgsqlDataSource dataSource)
     public async Task<(PaymentRow Payment, IReadOnlyList<RefundListItem> Refunds, IReadOnlyList<ProductCartItem> Cart)?> FindAsync(Tenant tenant, string paymentId, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await FindAsync(connection, null, tenant, paymentId, cancellationToken);
+    }
+
+    /// <summary>The same read inside a caller's transaction (webhook events describe the state being committed).</summary>
+    public static async Task<(PaymentRow Payment, IReadOnlyList<RefundListItem> Refunds, IReadOnlyList<ProductCartItem> Cart)?> FindAsync(
+        NpgsqlConnection connection, NpgsqlTransaction? transaction, Tenant tenant, string paymentId, CancellationToken cancellationToken)
+    {
         var args = new { paymentId, businessId = tenant.BusinessId, mode = tenant.ModeText };
         var payment = await connection.QuerySingleOrDefaultAsync<PaymentRow>(new CommandDefinition(
-            PaymentRow.Select + " WHERE p.id = @paymentId AND p.business_id = @businessId AND p.mode = @mode", args, cancellationToken: cancellationToken));
+            PaymentRow.Select + " WHERE p.id = @paymentId AND p.business_id = @businessId AND p.mode = @mode", args, transaction, cancellationToken: cancellationToken));
         if (payment is null)
         {
             return null;
         }
         var refunds = (await connection.QueryAsync<RefundRow>(new CommandDefinition(
-            RefundRow.Select + " WHERE r.payment_id = @paymentId AND r.business_id = @businessId AND r.mode = @mode ORDER BY r.created_at, r.id", args, cancellationToken: cancellationToken)))
+            RefundRow.Select + " WHERE r.payment_id = @paymentId AND r.business_id = @businessId AND r.mode = @mode ORDER BY r.created_at, r.id", args, transaction, cancellationToken: cancellationToken)))
             .Select(r => r.ToListItem()).ToList();
         var cart = (await connection.QueryAsync<ProductCartItem>(new CommandDefinition(
-            "SELECT product_id, quantity FROM payment_line_items WHERE payment_id = @paymentId AND business_id = @businessId AND mode = @mode ORDER BY position", args, cancellationToken: cancellationToken))).AsList();
+            "SELECT product_id, quantity FROM payment_line_items WHERE payment_id = @paymentId AND business_id = @businessId AND mode = @mode ORDER BY position", args, transaction, cancellationToken: cancellationToken))).AsList();
         return (payment, refunds, cart);
     }
 

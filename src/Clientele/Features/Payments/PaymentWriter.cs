@@ -2,6 +2,7 @@ using System.Text.Json;
 using Clientele.Features.Checkout;
 using Clientele.Features.Invoices;
 using Clientele.Features.Payments.Processor;
+using Clientele.Features.Webhooks;
 using Clientele.Primitives;
 using Dapper;
 using Npgsql;
@@ -9,7 +10,7 @@ using Npgsql;
 namespace Clientele.Features.Payments;
 
 /// <summary>Writes a checkout's payment: its row and lines first, then its outcome with everything that follows in one transaction.</summary>
-public sealed class PaymentWriter(NpgsqlDataSource dataSource, TimeProvider clock)
+public sealed class PaymentWriter(NpgsqlDataSource dataSource, TimeProvider clock, PaymentEvents events)
 {
     /// <summary>The session's one payment, created on the first attempt and reused by retries.</summary>
     public async Task<string> EnsurePaymentAsync(CheckoutSession session, string customerId, BillingAddress billing, CancellationToken cancellationToken)
@@ -137,6 +138,7 @@ public sealed class PaymentWriter(NpgsqlDataSource dataSource, TimeProvider cloc
         if (!succeeded)
         {
             await CheckoutStore.ReleaseAsync(connection, transaction, session, attemptKey, now, cancellationToken);
+            await events.PaymentAsync(connection, transaction, tenant, paymentId, WebhookEventTypes.PaymentFailed, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             return false;
         }
@@ -147,6 +149,7 @@ public sealed class PaymentWriter(NpgsqlDataSource dataSource, TimeProvider cloc
             await transaction.RollbackAsync(cancellationToken);
             return true;
         }
+        await events.PaymentAsync(connection, transaction, tenant, paymentId, WebhookEventTypes.PaymentSucceeded, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return true;
     }

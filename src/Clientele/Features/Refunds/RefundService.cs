@@ -1,5 +1,7 @@
 using Clientele.Features.Invoices;
+using Clientele.Features.Payments;
 using Clientele.Features.Payments.Processor;
+using Clientele.Features.Webhooks;
 using Clientele.Platform.Api;
 using Clientele.Primitives;
 using Dapper;
@@ -22,7 +24,7 @@ public abstract record RefundOutcome
 /// refund); then the processor refunds with the refund id as idempotency key, and the refund
 /// succeeds with its credit note, or fails and gives the reservation back.
 /// </summary>
-public sealed class RefundService(NpgsqlDataSource dataSource, PaymentProcessors processors, TimeProvider clock, ILogger<RefundService> logger)
+public sealed class RefundService(NpgsqlDataSource dataSource, PaymentProcessors processors, PaymentEvents events, TimeProvider clock, ILogger<RefundService> logger)
 {
     private sealed record Line(string ProductId, long Amount, long RefundedAmount);
 
@@ -174,6 +176,7 @@ public sealed class RefundService(NpgsqlDataSource dataSource, PaymentProcessors
                     businessId = tenant.BusinessId,
                     mode = tenant.ModeText,
                 }, transaction, cancellationToken: cancellationToken));
+            await events.RefundAsync(connection, transaction, tenant, refundId, WebhookEventTypes.RefundSucceeded, cancellationToken);
         }
         await transaction.CommitAsync(cancellationToken);
     }
@@ -196,6 +199,7 @@ public sealed class RefundService(NpgsqlDataSource dataSource, PaymentProcessors
                 FROM refund_line_items rl JOIN refunds r ON r.id = rl.refund_id
                 WHERE rl.refund_id = @refundId AND l.payment_id = r.payment_id AND l.product_id = rl.product_id;
                 """, args, transaction, cancellationToken: cancellationToken));
+            await events.RefundAsync(connection, transaction, tenant, refundId, WebhookEventTypes.RefundFailed, cancellationToken);
         }
         await transaction.CommitAsync(cancellationToken);
     }

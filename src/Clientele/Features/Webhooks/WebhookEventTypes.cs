@@ -8,6 +8,7 @@ public static class WebhookEventTypes
     public const string PaymentSucceeded = "payment.succeeded";
     public const string PaymentFailed = "payment.failed";
     public const string RefundSucceeded = "refund.succeeded";
+    public const string RefundFailed = "refund.failed";
     public const string SubscriptionActive = "subscription.active";
     public const string LicenseKeyCreated = "license_key.created";
 
