@@ -61,8 +61,9 @@ public sealed partial record Currency
 
     private string Symbol(CultureInfo culture)
     {
-        // A neutral culture ("en", "es") has no region, so no local currency: RegionInfo would throw.
-        if (culture.Name.Length > 0 && !culture.IsNeutralCulture && new RegionInfo(culture.Name) is { ISOCurrencySymbol: var local } region && local == Code)
+        // A neutral culture ("en", "pt") has no region; its default specific culture ("en-US") stands in for it.
+        var specific = culture.IsNeutralCulture && culture.Name.Length > 0 ? CultureInfo.CreateSpecificCulture(culture.Name) : culture;
+        if (specific.Name.Length > 0 && new RegionInfo(specific.Name) is { ISOCurrencySymbol: var local } region && local == Code)
         {
             return region.CurrencySymbol;
         }

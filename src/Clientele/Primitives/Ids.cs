@@ -8,7 +8,26 @@ public static class Ids
     public const string Business = "bus";
     public const string Customer = "cus";
     public const string ApiKey = "key";
+    public const string WebhookEndpoint = "whk";
+    public const string WebhookEvent = "evt";
+    public const string WebhookDelivery = "whd";
     public const string WalletTransaction = "wlt"; // a wallet ledger entry (the reference's CustomerWalletTransaction)
+    public const string Product = "pdt";
+    public const string ProductCollection = "pdc";
+    public const string ProductCollectionGroup = "pcg";
+    public const string ProductCollectionItem = "pci";
+    public const string Payment = "pay";
+    public const string Refund = "ref";
+    public const string PaymentMethod = "pm";
+    public const string Invoice = "inv";
+    public const string CreditNote = "cn";
+    public const string CheckoutSession = "cks";
+    public const string ProcessorToken = "tok";
+    public const string ProcessorCharge = "ch";
+    public const string ProcessorRefund = "re";
+    public const string Email = "eml";
+    public const string PortalSession = "pss";
+    public const string UnifiedSession = "uss";
 
     private const string Alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
     public static readonly System.Buffers.SearchValues<char> Base62 = System.Buffers.SearchValues.Create(Alphabet);

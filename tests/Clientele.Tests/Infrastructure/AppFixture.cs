@@ -52,6 +52,8 @@ public class AppFixture : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseEnvironment("Development");
         builder.UseSetting("ConnectionStrings:Clientele", TestSettings.ConnectionString());
         builder.UseSetting("Database:MigrateOnStartup", "true");
+        // Webhook delivery runs only in the webhook tests' own server (WebhookFixture).
+        builder.UseSetting("Webhooks:DispatcherEnabled", "false");
         builder.ConfigureServices(services => services.Replace(ServiceDescriptor.Singleton(Clock)));
     }
 

@@ -40,11 +40,11 @@ public static class PortalServices
         return app;
     }
 
+    /// <summary>The portal's assets and API; its pages are mapped with every other Razor Page (MapRazorPages).</summary>
     public static WebApplication MapClientelePortal(this WebApplication app)
     {
         app.MapPortalAssets();
         app.MapPortalApi();
-        app.MapRazorPages();
         return app;
     }
 

@@ -1,3 +1,4 @@
+using Clientele.Features.Webhooks;
 using Clientele.Primitives;
 using Dapper;
 using Npgsql;
@@ -32,7 +33,7 @@ public abstract record LedgerOutcome
 /// ledger insert, so before/after balances come from the row PostgreSQL locked, never from a read
 /// in C#. Other features (billing, refunds) call it inside their own transaction.
 /// </summary>
-public sealed class WalletLedger(TimeProvider clock)
+public sealed class WalletLedger(TimeProvider clock, WebhookOutbox webhooks)
 {
     private const string CreditSql = $"""
         WITH w AS (
@@ -109,6 +110,8 @@ public sealed class WalletLedger(TimeProvider clock)
             splitOn: "wallet_created_at");
         if (rows.FirstOrDefault() is { } applied)
         {
+            // The event commits or rolls back with the entry it describes.
+            await webhooks.EnqueueAsync(connection, transaction, tenant, WebhookType(change), "CreditLedgerEntry", applied.Entry.ToResponse(), cancellationToken);
             return applied;
         }
 
@@ -119,6 +122,14 @@ public sealed class WalletLedger(TimeProvider clock)
         }
         return change.IsCredit ? new LedgerOutcome.BalanceLimitExceeded() : new LedgerOutcome.InsufficientBalance();
     }
+
+    /// <summary>The reference's credit ledger events: merchant adjustments, then other credits and debits.</summary>
+    public static string WebhookType(LedgerChange change) => change switch
+    {
+        { EventType: LedgerEventType.MerchantAdjustment } => "credit.manual_adjustment",
+        { IsCredit: true } => "credit.added",
+        _ => "credit.deducted",
+    };
 
     private sealed record WalletStamp(DateTime WalletCreatedAt);
 }

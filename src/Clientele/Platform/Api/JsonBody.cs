@@ -10,9 +10,15 @@ public sealed class JsonBody
 {
     private const int MaxBodyBytes = 1024 * 1024;
     private readonly JsonElement root;
-    private readonly List<ValidationError> errors = [];
+    private readonly List<ValidationError> errors;
+    private readonly string prefix;
 
-    private JsonBody(JsonElement root) => this.root = root;
+    private JsonBody(JsonElement root, string prefix = "", List<ValidationError>? errors = null)
+    {
+        this.root = root;
+        this.prefix = prefix;
+        this.errors = errors ?? [];
+    }
 
     public IReadOnlyList<ValidationError> Errors => errors;
 
@@ -56,7 +62,24 @@ public sealed class JsonBody
     /// <summary>A body built by the server itself (a form's fields as JSON), validated with the same rules as the API's.</summary>
     public static JsonBody Of(JsonElement root) => new(root.Clone());
 
-    public void AddError(string field, string problem) => errors.Add(new ValidationError(field, problem));
+    public void AddError(string field, string problem) => errors.Add(new ValidationError(prefix + field, problem));
+
+    /// <summary>
+    /// Reads a nested object with the same rules; its errors land in this body, named by path
+    /// (e.g. <c>price.currency</c>, <c>groups[1].products</c>). Null when the value is not an object.
+    /// </summary>
+    public JsonBody? Child(string field, JsonElement value)
+    {
+        if (value.ValueKind != JsonValueKind.Object)
+        {
+            AddError(field, "must be an object");
+            return null;
+        }
+        return new JsonBody(value, prefix + field + ".", errors);
+    }
+
+    /// <summary>The field names present, so callers can reject unknown or mutually exclusive ones.</summary>
+    public IEnumerable<string> FieldNames => root.EnumerateObject().Select(p => p.Name);
 
     /// <summary>A string field: Unset when absent; Of(null) when null; an error when not a string.</summary>
     public Optional<string?> String(string field)
@@ -163,5 +186,5 @@ public sealed class JsonBody
         return Optional<JsonElement?>.Of(value.ValueKind == JsonValueKind.Null ? null : value);
     }
 
-    private bool HasErrorFor(string field) => errors.Exists(e => e.Field == field);
+    public bool HasErrorFor(string field) => errors.Exists(e => e.Field == prefix + field);
 }

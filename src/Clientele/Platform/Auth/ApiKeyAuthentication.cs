@@ -11,10 +11,20 @@ public sealed class RequiresApiKey
     public static RequiresApiKey Instance { get; } = new();
 }
 
+/// <summary>Marks public endpoints that also accept an API key (the caller's tenant is then known, via <see cref="Tenant.From"/>).</summary>
+public sealed class AcceptsApiKey
+{
+    public static AcceptsApiKey Instance { get; } = new();
+}
+
 public static class ApiKeyAuthenticationExtensions
 {
     public static TBuilder RequireApiKey<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
         builder.WithMetadata(RequiresApiKey.Instance);
+
+    /// <summary>The endpoint is public, but a valid key identifies the tenant; a missing or bad key is simply ignored.</summary>
+    public static TBuilder AcceptApiKey<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(AcceptsApiKey.Instance);
 
     public static IApplicationBuilder UseApiKeyAuthentication(this IApplicationBuilder app) =>
         app.UseMiddleware<ApiKeyAuthenticationMiddleware>();
@@ -28,8 +38,13 @@ internal sealed class ApiKeyAuthenticationMiddleware(RequestDelegate next)
 {
     public async Task InvokeAsync(HttpContext context, NpgsqlDataSource dataSource)
     {
-        if (context.GetEndpoint()?.Metadata.GetMetadata<RequiresApiKey>() is null)
+        var metadata = context.GetEndpoint()?.Metadata;
+        if (metadata?.GetMetadata<RequiresApiKey>() is null)
         {
+            if (metadata?.GetMetadata<AcceptsApiKey>() is not null && await ResolveAsync(context, dataSource) is { } optional)
+            {
+                optional.AttachTo(context);
+            }
             await next(context);
             return;
         }
@@ -64,5 +79,21 @@ internal sealed class ApiKeyAuthenticationMiddleware(RequestDelegate next)
         }
         new Tenant(row.BusinessId, ModeText.Parse(row.Mode)).AttachTo(context);
         await next(context);
+    }
+
+    private static async Task<Tenant?> ResolveAsync(HttpContext context, NpgsqlDataSource dataSource)
+    {
+        var header = context.Request.Headers.Authorization.ToString();
+        const string scheme = "Bearer ";
+        var key = header.StartsWith(scheme, StringComparison.OrdinalIgnoreCase) ? header[scheme.Length..].Trim() : null;
+        if (!ApiKeyFormat.TryParse(key, out _))
+        {
+            return null;
+        }
+        await using var connection = await dataSource.OpenConnectionAsync(context.RequestAborted);
+        var row = await connection.QuerySingleOrDefaultAsync<(string BusinessId, string Mode)>(new CommandDefinition(
+            "SELECT business_id, mode FROM api_keys WHERE key_hash = @hash AND revoked_at IS NULL",
+            new { hash = ApiKeyFormat.Hash(key!) }, cancellationToken: context.RequestAborted));
+        return row.BusinessId is null ? null : new Tenant(row.BusinessId, ModeText.Parse(row.Mode));
     }
 }

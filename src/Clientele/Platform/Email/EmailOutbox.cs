@@ -11,8 +11,6 @@ namespace Clientele.Platform.Email;
 /// </summary>
 public sealed class EmailOutbox(NpgsqlDataSource dataSource, EmailBodyProtector protector, EmailDispatchSignal signal, TimeProvider clock)
 {
-    public const string IdPrefix = "eml";
-
     public async Task<string> EnqueueAsync(EmailScope scope, EmailMessage message, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
@@ -24,7 +22,7 @@ public sealed class EmailOutbox(NpgsqlDataSource dataSource, EmailBodyProtector 
     /// <summary>Queues inside the caller's transaction; call <see cref="EmailDispatchSignal.Wake"/> after commit for prompt delivery.</summary>
     public async Task<string> EnqueueAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, EmailScope scope, EmailMessage message, CancellationToken cancellationToken)
     {
-        var id = Ids.New(IdPrefix);
+        var id = Ids.New(Ids.Email);
         var now = clock.GetUtcNow().UtcDateTime;
         await connection.ExecuteAsync(new CommandDefinition("""
             INSERT INTO email_outbox (id, business_id, mode, kind, recipient, from_name, culture, subject, protected_body, next_attempt_at, created_at)

@@ -1,10 +1,17 @@
 using Clientele.Features.Businesses;
+using Clientele.Features.Catalog;
+using Clientele.Features.Checkout;
 using Clientele.Features.Customers;
 using Clientele.Features.Demo;
 using Clientele.Features.Health;
+using Clientele.Features.Invoices;
+using Clientele.Features.Payments;
+using Clientele.Features.Payments.Processor;
 using Clientele.Features.Portal;
 using Clientele.Features.Portal.Shell;
+using Clientele.Features.Refunds;
 using Clientele.Features.Wallets;
+using Clientele.Features.Webhooks;
 using Clientele.Platform.Api;
 using Clientele.Platform.Auth;
 using Clientele.Platform.Data;
@@ -29,13 +36,10 @@ public static class ClienteleHost
         builder.Services.AddSingleton<BusinessStore>();
         builder.Services.AddSingleton<CustomerStore>();
         builder.Services.AddSingleton<DemoSeeder>();
-
-        builder.Services.AddOptions<WalletOptions>().BindConfiguration(WalletOptions.Section).ValidateOnStart();
-        builder.Services.AddSingleton<IValidateOptions<WalletOptions>, WalletOptionsValidator>();
-        builder.Services.AddSingleton<WalletLedger>();
-        builder.Services.AddSingleton<WalletStore>();
-        builder.Services.AddSingleton<ManualEntries>();
-        builder.Services.AddSingleton<WalletVerifier>();
+        builder.AddWallets();
+        builder.AddWebhooks();
+        builder.AddCatalog();
+        builder.AddPayments();
 
         builder.AddClienteleDataProtection();
         builder.AddClienteleEmail();
@@ -46,6 +50,7 @@ public static class ClienteleHost
     public static WebApplication UseClientele(this WebApplication app)
     {
         app.UseApiErrorHandling();
+        // One localisation for every page customers see (portal, hosted payment page): see PortalCultures.
         app.UseClientelePortal();
         app.UseRouting();
         app.UsePortalErrorPage();
@@ -67,7 +72,17 @@ public static class ClienteleHost
         app.MapHealthApi();
         app.MapCustomersApi();
         app.MapWalletsApi();
+        app.MapWebhooksApi();
+        app.MapProductsApi();
+        app.MapProductCollectionsApi();
+        app.MapSubscriptionSettingsApi();
+        app.MapCheckoutsApi();
+        app.MapPaymentsApi();
+        app.MapPaymentMethodsApi();
+        app.MapRefundsApi();
+        app.MapInvoicesApi();
         app.MapClientelePortal();
+        app.MapRazorPages();
         app.MapApiNotFoundFallback();
         return app;
     }

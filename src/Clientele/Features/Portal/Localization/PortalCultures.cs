@@ -4,9 +4,9 @@ using Microsoft.AspNetCore.Localization;
 namespace Clientele.Features.Portal.Localization;
 
 /// <summary>
-/// The portal's languages: English plus every culture whose satellite assembly the build produced
-/// from a <c>PortalText.{culture}.resx</c>. Chosen by the language cookie (the visible switcher),
-/// then <c>Accept-Language</c> (matching on the language alone when the region differs, so
+/// The languages of every page customers see (the portal and the hosted payment page): English plus
+/// every culture whose satellite assembly the build produced from a <c>PortalText.{culture}.resx</c>.
+/// Chosen by <c>?culture=</c>, then the language cookie (the visible switcher), then <c>Accept-Language</c> (matching on the language alone when the region differs, so
 /// <c>pt-PT</c> gets <c>pt-BR</c>), then English.
 /// </summary>
 public static class PortalCultures
@@ -52,6 +52,7 @@ public static class PortalCultures
             options.SupportedUICultures = [.. Supported];
             options.RequestCultureProviders =
             [
+                new QueryStringRequestCultureProvider(),
                 new CookieRequestCultureProvider { CookieName = CookieName },
                 new AcceptLanguageByLanguageProvider(),
             ];

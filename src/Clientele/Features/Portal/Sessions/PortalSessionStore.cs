@@ -12,8 +12,6 @@ namespace Clientele.Features.Portal.Sessions;
 /// </summary>
 public sealed class PortalSessionStore(NpgsqlDataSource dataSource, IOptions<PortalOptions> options, TimeProvider clock)
 {
-    public const string IdPrefix = "pss";
-
     /// <summary>Opens a session (in the caller's transaction), revoking the one it replaces so a sign-in always rotates the token.</summary>
     public async Task<string> CreateAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Tenant tenant, string customerId,
         string? returnUrl, string? unifiedSessionId, string? replacedToken, CancellationToken cancellationToken)
@@ -33,7 +31,7 @@ public sealed class PortalSessionStore(NpgsqlDataSource dataSource, IOptions<Por
             new
             {
                 hash = PortalTokens.Hash(token),
-                id = Ids.New(IdPrefix),
+                id = Ids.New(Ids.PortalSession),
                 businessId = tenant.BusinessId,
                 mode = tenant.ModeText,
                 customerId,

@@ -1,7 +1,9 @@
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
 namespace Clientele.Features.Portal.Shell;
 
 /// <summary>
-/// Headers for every HTML page: a Content-Security-Policy that allows only our own script and
+/// Headers for every portal page: a Content-Security-Policy that allows only our own script and
 /// stylesheet (merchant logos may come from anywhere), no framing, no MIME sniffing, and no
 /// Referer, so a link's token in the address bar never leaks to another site.
 /// </summary>
@@ -13,7 +15,9 @@ public static class PortalSecurityHeaders
     {
         context.Response.OnStarting(() =>
         {
-            if (context.Response.ContentType?.StartsWith("text/html", StringComparison.OrdinalIgnoreCase) == true)
+            var page = context.GetEndpoint()?.Metadata.GetMetadata<PageActionDescriptor>()?.ViewEnginePath;
+            var isPortalPage = page is not null && (page.StartsWith("/Portal/", StringComparison.Ordinal) || page.StartsWith("/Dev/", StringComparison.Ordinal));
+            if (isPortalPage && context.Response.ContentType?.StartsWith("text/html", StringComparison.OrdinalIgnoreCase) == true)
             {
                 var headers = context.Response.Headers;
                 headers.ContentSecurityPolicy = Policy;

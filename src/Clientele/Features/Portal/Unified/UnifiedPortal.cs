@@ -40,8 +40,6 @@ public sealed class UnifiedPortal(
     TimeProvider clock,
     ILogger<UnifiedPortal> logger)
 {
-    public const string SessionIdPrefix = "uss";
-
     public async Task<StaticLinkOutcome> RequestLinkAsync(string email, string clientIp, CultureInfo culture, CancellationToken cancellationToken)
     {
         var settings = options.Value;
@@ -109,7 +107,7 @@ public sealed class UnifiedPortal(
                 new { now, hash = PortalTokens.Hash(currentToken!) }, transaction, cancellationToken: cancellationToken));
         }
         var sessionToken = PortalTokens.New();
-        var id = Ids.New(SessionIdPrefix);
+        var id = Ids.New(Ids.UnifiedSession);
         await connection.ExecuteAsync(new CommandDefinition("""
             INSERT INTO unified_sessions (token_hash, id, email, created_at, last_seen_at, expires_at)
             VALUES (@hash, @id, @email, @now, @now, @expiresAt)

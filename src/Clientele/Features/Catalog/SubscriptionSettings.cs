@@ -1,0 +1,88 @@
+using Clientele.Platform.Api;
+using Clientele.Platform.Auth;
+using Clientele.Primitives;
+using Dapper;
+using Npgsql;
+
+namespace Clientele.Features.Catalog;
+
+/// <summary>What a business lets subscribers do (per mode). Defaults: multiple subscriptions on, plan changes off, cancel on, pause off.</summary>
+public sealed record SubscriptionSettings(bool AllowMultipleSubscriptions, bool AllowPlanChanges, bool AllowCustomerCancel, bool AllowCustomerPause)
+{
+    public static SubscriptionSettings Defaults { get; } = new(true, false, true, false);
+}
+
+public sealed class SubscriptionSettingsStore(NpgsqlDataSource dataSource, TimeProvider clock)
+{
+    public async Task<SubscriptionSettings> GetAsync(Tenant tenant, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.QuerySingleOrDefaultAsync<SubscriptionSettings>(new CommandDefinition("""
+            SELECT allow_multiple_subscriptions, allow_plan_changes, allow_customer_cancel, allow_customer_pause
+            FROM subscription_settings WHERE business_id = @businessId AND mode = @mode
+            """, new { businessId = tenant.BusinessId, mode = tenant.ModeText }, cancellationToken: cancellationToken))
+            ?? SubscriptionSettings.Defaults;
+    }
+
+    public async Task<SubscriptionSettings> UpdateAsync(Tenant tenant, bool? multiple, bool? planChanges, bool? cancel, bool? pause, CancellationToken cancellationToken)
+    {
+        var defaults = SubscriptionSettings.Defaults;
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.QuerySingleAsync<SubscriptionSettings>(new CommandDefinition("""
+            INSERT INTO subscription_settings AS s (business_id, mode, allow_multiple_subscriptions, allow_plan_changes, allow_customer_cancel, allow_customer_pause, updated_at)
+            VALUES (@businessId, @mode, coalesce(@multiple, @dMultiple), coalesce(@planChanges, @dPlanChanges), coalesce(@cancel, @dCancel), coalesce(@pause, @dPause), @now)
+            ON CONFLICT (business_id, mode) DO UPDATE SET
+                allow_multiple_subscriptions = coalesce(@multiple, s.allow_multiple_subscriptions),
+                allow_plan_changes = coalesce(@planChanges, s.allow_plan_changes),
+                allow_customer_cancel = coalesce(@cancel, s.allow_customer_cancel),
+                allow_customer_pause = coalesce(@pause, s.allow_customer_pause),
+                updated_at = @now
+            RETURNING allow_multiple_subscriptions, allow_plan_changes, allow_customer_cancel, allow_customer_pause
+            """,
+            new
+            {
+                businessId = tenant.BusinessId,
+                mode = tenant.ModeText,
+                multiple,
+                planChanges,
+                cancel,
+                pause,
+                dMultiple = defaults.AllowMultipleSubscriptions,
+                dPlanChanges = defaults.AllowPlanChanges,
+                dCancel = defaults.AllowCustomerCancel,
+                dPause = defaults.AllowCustomerPause,
+                now = clock.GetUtcNow().UtcDateTime,
+            }, cancellationToken: cancellationToken));
+    }
+}
+
+/// <summary>A Clientele extension (the reference keeps these in its dashboard): <c>/settings/subscriptions</c>.</summary>
+public static class SubscriptionSettingsApi
+{
+    public static IEndpointRouteBuilder MapSubscriptionSettingsApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/settings/subscriptions").RequireApiKey().WithTags("Settings");
+        group.MapGet("", async (Tenant tenant, SubscriptionSettingsStore store, CancellationToken ct) => Results.Ok(await store.GetAsync(tenant, ct)))
+            .WithName("get_subscription_settings");
+        group.MapPatch("", PatchAsync).WithName("patch_subscription_settings");
+        return app;
+    }
+
+    private static async Task<IResult> PatchAsync(HttpRequest request, Tenant tenant, SubscriptionSettingsStore store, CancellationToken cancellationToken)
+    {
+        var (body, error) = await JsonBody.ReadAsync(request, cancellationToken);
+        if (error is not null)
+        {
+            return error;
+        }
+        var multiple = body!.Boolean("allow_multiple_subscriptions").Value;
+        var planChanges = body.Boolean("allow_plan_changes").Value;
+        var cancel = body.Boolean("allow_customer_cancel").Value;
+        var pause = body.Boolean("allow_customer_pause").Value;
+        if (body.HasErrors)
+        {
+            return body.ErrorResult;
+        }
+        return Results.Ok(await store.UpdateAsync(tenant, multiple, planChanges, cancel, pause, cancellationToken));
+    }
+}

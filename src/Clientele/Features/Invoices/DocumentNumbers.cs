@@ -1,0 +1,56 @@
+using System.Security.Cryptography;
+using Clientele.Primitives;
+using Dapper;
+using Npgsql;
+
+namespace Clientele.Features.Invoices;
+
+/// <summary>
+/// Issues invoices and credit notes with gapless numbers per (business, mode). The counter row is
+/// incremented inside the caller's transaction: its row lock makes concurrent payments take turns,
+/// and if the transaction rolls back, so does the number.
+/// </summary>
+public static class DocumentNumbers
+{
+    public static string Format(string kind, Mode mode, long sequence) =>
+        (mode == Mode.Test ? "TEST-" : "") + (kind == "invoice" ? "INV-" : "CN-") + sequence.ToString("D6", System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>Takes the next number of a kind; call only in the transaction that writes the document.</summary>
+    public static Task<long> NextAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Tenant tenant, string kind, CancellationToken cancellationToken) =>
+        connection.QuerySingleAsync<long>(new CommandDefinition("""
+            INSERT INTO document_counters AS c (business_id, mode, kind, last_number) VALUES (@businessId, @mode, @kind, 1)
+            ON CONFLICT (business_id, mode, kind) DO UPDATE SET last_number = c.last_number + 1
+            RETURNING last_number
+            """, new { businessId = tenant.BusinessId, mode = tenant.ModeText, kind }, transaction, cancellationToken: cancellationToken));
+
+    /// <summary>256 random bits for a document's public link.</summary>
+    public static string NewAccessToken() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    /// <summary>Issues the invoice of a succeeded payment with an amount (at most one per payment). Returns its id, or null for a zero payment.</summary>
+    public static async Task<string?> IssueInvoiceAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Tenant tenant, string paymentId, DateTime now, CancellationToken cancellationToken)
+    {
+        var args = new { paymentId, businessId = tenant.BusinessId, mode = tenant.ModeText };
+        var state = await connection.QuerySingleAsync<(long Total, string? InvoiceId)>(new CommandDefinition("""
+            SELECT p.total_amount, (SELECT i.id FROM invoices i WHERE i.payment_id = p.id)
+            FROM payments p WHERE p.id = @paymentId AND p.business_id = @businessId AND p.mode = @mode FOR UPDATE
+            """, args, transaction, cancellationToken: cancellationToken));
+        if (state.InvoiceId is not null || state.Total == 0)
+        {
+            return state.InvoiceId;
+        }
+        var sequence = await NextAsync(connection, transaction, tenant, "invoice", cancellationToken);
+        var id = Ids.New(Ids.Invoice);
+        await connection.ExecuteAsync(new CommandDefinition("""
+            INSERT INTO invoices (id, business_id, mode, payment_id, sequence, number, access_token, seller, buyer, currency, subtotal, tax, total, issued_at)
+            SELECT @id, p.business_id, p.mode, p.id, @sequence, @number, @token,
+                   jsonb_build_object('name', b.name, 'support_email', b.support_email),
+                   jsonb_build_object('name', c.name, 'email', c.email, 'billing', p.billing),
+                   p.currency, p.total_amount - p.tax, p.tax, p.total_amount, @now
+            FROM payments p JOIN businesses b ON b.id = p.business_id JOIN customers c ON c.id = p.customer_id
+            WHERE p.id = @paymentId AND p.business_id = @businessId AND p.mode = @mode
+            """,
+            new { id, sequence, number = Format("invoice", tenant.Mode, sequence), token = NewAccessToken(), now, args.paymentId, args.businessId, args.mode },
+            transaction, cancellationToken: cancellationToken));
+        return id;
+    }
+}

@@ -1,0 +1,32 @@
+using Clientele.Features.Refunds;
+using Clientele.Features.Webhooks;
+using Clientele.Platform;
+using Clientele.Primitives;
+using Dapper;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace Clientele.Features.Payments;
+
+/// <summary>
+/// Writes <c>payment.*</c> and <c>refund.*</c> webhook events inside the transaction that changes
+/// the payment or refund, with the resource as the API would return it at that moment.
+/// </summary>
+public sealed class PaymentEvents(WebhookOutbox outbox, IOptions<PublicUrlOptions> urls)
+{
+    public async Task PaymentAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Tenant tenant, string paymentId, string type, CancellationToken cancellationToken)
+    {
+        var found = await PaymentQueries.FindAsync(connection, transaction, tenant, paymentId, cancellationToken)
+            ?? throw new InvalidOperationException($"Payment {paymentId} vanished inside its own transaction.");
+        var payment = PaymentResponse.From(found.Payment, found.Refunds, found.Cart, PaymentsApi.InvoiceBase(urls.Value));
+        await outbox.EnqueueAsync(connection, transaction, tenant, type, "Payment", payment, cancellationToken);
+    }
+
+    public async Task RefundAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Tenant tenant, string refundId, string type, CancellationToken cancellationToken)
+    {
+        var refund = await connection.QuerySingleAsync<RefundRow>(new CommandDefinition(
+            RefundRow.Select + " WHERE r.id = @refundId AND r.business_id = @businessId AND r.mode = @mode",
+            new { refundId, businessId = tenant.BusinessId, mode = tenant.ModeText }, transaction, cancellationToken: cancellationToken));
+        await outbox.EnqueueAsync(connection, transaction, tenant, type, "Refund", refund.ToResponse(), cancellationToken);
+    }
+}

@@ -1,0 +1,26 @@
+using Clientele.Features.Checkout;
+using Clientele.Features.Invoices;
+using Clientele.Features.Payments.Processor;
+using Clientele.Features.Refunds;
+using Clientele.Platform.Hosting;
+
+namespace Clientele.Features.Payments;
+
+public static class PaymentsServices
+{
+    public static IHostApplicationBuilder AddPayments(this IHostApplicationBuilder builder)
+    {
+        builder.AddHostedPages();
+        builder.Services.AddSingleton<TestProcessorFaults>();
+        builder.Services.AddSingleton<TestPaymentProcessor>();
+        builder.Services.AddSingleton<PaymentProcessors>();
+        builder.Services.AddSingleton<CheckoutStore>();
+        builder.Services.AddSingleton<CheckoutService>();
+        builder.Services.AddSingleton<PaymentEvents>();
+        builder.Services.AddSingleton<PaymentWriter>();
+        builder.Services.AddSingleton<PaymentQueries>();
+        builder.Services.AddSingleton<InvoiceStore>();
+        builder.Services.AddSingleton<RefundService>();
+        return builder;
+    }
+}

@@ -1,0 +1,176 @@
+using System.Security.Cryptography;
+using System.Text;
+using Clientele.Primitives;
+using Dapper;
+using Npgsql;
+
+namespace Clientele.Features.Payments.Processor;
+
+/// <summary>
+/// The built-in test processor (ARCHITECTURE §5): the test card numbers decide each outcome. Its
+/// books live in PostgreSQL, so several server processes agree on idempotency keys.
+/// </summary>
+public sealed class TestPaymentProcessor(NpgsqlDataSource dataSource, TimeProvider clock, TestProcessorFaults faults) : IPaymentProcessor
+{
+    public async Task<TokenizeResult> TokenizeAsync(Tenant tenant, CardDetails card, CancellationToken cancellationToken)
+    {
+        await ApplyFaultAsync(tenant, beforeWork: true, cancellationToken);
+        if (TestCards.Normalize(card.Number) is not { } number || !TestCards.PassesLuhn(number))
+        {
+            return new TokenizeResult.Rejected("invalid_number");
+        }
+        if (!TestCards.TryFind(number, out var network, out var behaviour))
+        {
+            // Test mode never takes a real card.
+            return new TokenizeResult.Rejected("test_card_required");
+        }
+        var today = clock.GetUtcNow().UtcDateTime;
+        if (card.ExpiryMonth is < 1 or > 12 || card.ExpiryYear < today.Year || (card.ExpiryYear == today.Year && card.ExpiryMonth < today.Month) || card.ExpiryYear > today.Year + 30)
+        {
+            return new TokenizeResult.Rejected("expired_card");
+        }
+        if (card.Cvc.Length is < 3 or > 4 || !card.Cvc.All(char.IsAsciiDigit))
+        {
+            return new TokenizeResult.Rejected("invalid_cvc");
+        }
+
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var key = await FingerprintKeyAsync(connection, tenant, cancellationToken);
+        var token = new CardToken(
+            Ids.New(Ids.ProcessorToken), network, "credit", number[^4..], card.ExpiryMonth, card.ExpiryYear,
+            Convert.ToHexStringLower(HMACSHA256.HashData(key, Encoding.ASCII.GetBytes(number)))[..32], card.HolderName);
+        await connection.ExecuteAsync(new CommandDefinition("""
+            INSERT INTO test_processor_cards (token, business_id, mode, behaviour, network, last4, expiry_month, expiry_year, fingerprint, created_at)
+            VALUES (@Token, @businessId, @mode, @behaviour, @Network, @Last4, @ExpiryMonth, @ExpiryYear, @Fingerprint, @now)
+            """,
+            new { token.Token, businessId = tenant.BusinessId, mode = tenant.ModeText, behaviour, token.Network, token.Last4, token.ExpiryMonth, token.ExpiryYear, token.Fingerprint, now = Now },
+            cancellationToken: cancellationToken));
+        return new TokenizeResult.Tokenized(token);
+    }
+
+    public async Task<ChargeResult> ChargeAsync(Tenant tenant, ChargeRequest request, CancellationToken cancellationToken)
+    {
+        await ApplyFaultAsync(tenant, beforeWork: true, cancellationToken);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        // The card row lock serialises charges on one card, so a key is decided once and
+        // "succeed once" cards cannot succeed twice under concurrency.
+        var card = await connection.QuerySingleOrDefaultAsync<(string Behaviour, int SuccessfulCharges)>(new CommandDefinition(
+            "SELECT behaviour, successful_charges FROM test_processor_cards WHERE token = @Token AND business_id = @businessId AND mode = @mode FOR UPDATE",
+            new { request.Token, businessId = tenant.BusinessId, mode = tenant.ModeText }, transaction, cancellationToken: cancellationToken));
+        if (card.Behaviour is null)
+        {
+            throw new ArgumentException("Unknown card token for this tenant.", nameof(request));
+        }
+        var existing = await FindAsync(connection, transaction, tenant, request.IdempotencyKey, cancellationToken);
+        if (existing is not null)
+        {
+            await transaction.CommitAsync(cancellationToken);
+            return existing;
+        }
+        var failure = card.Behaviour switch
+        {
+            TestCards.Declined => "card_declined",
+            TestCards.InsufficientFunds => "insufficient_funds",
+            TestCards.SucceedOnce when card.SuccessfulCharges > 0 => "card_declined",
+            _ => null,
+        };
+        var result = new ChargeResult(Ids.New(Ids.ProcessorCharge), failure is null, failure);
+        await connection.ExecuteAsync(new CommandDefinition("""
+            INSERT INTO test_processor_charges (id, business_id, mode, idempotency_key, token, amount, currency, status, failure_code, created_at)
+            VALUES (@id, @businessId, @mode, @key, @token, @amount, @currency, @status, @failure, @now);
+            UPDATE test_processor_cards SET successful_charges = successful_charges + CASE WHEN @status = 'succeeded' THEN 1 ELSE 0 END WHERE token = @token;
+            """,
+            new
+            {
+                id = result.ChargeId,
+                businessId = tenant.BusinessId,
+                mode = tenant.ModeText,
+                key = request.IdempotencyKey,
+                token = request.Token,
+                amount = request.Amount,
+                currency = request.Currency,
+                status = result.Succeeded ? "succeeded" : "failed",
+                failure,
+                now = Now,
+            }, transaction, cancellationToken: cancellationToken));
+        await transaction.CommitAsync(cancellationToken);
+        await ApplyFaultAsync(tenant, beforeWork: false, cancellationToken);
+        return result;
+    }
+
+    public async Task<ProcessorRefundResult> RefundAsync(Tenant tenant, ProcessorRefundRequest request, CancellationToken cancellationToken)
+    {
+        await ApplyFaultAsync(tenant, beforeWork: true, cancellationToken);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var refundId = Ids.New(Ids.ProcessorRefund);
+        var inserted = await connection.ExecuteAsync(new CommandDefinition("""
+            INSERT INTO test_processor_refunds (id, business_id, mode, idempotency_key, charge_id, amount, created_at)
+            VALUES (@refundId, @businessId, @mode, @IdempotencyKey, @ChargeId, @Amount, @now)
+            ON CONFLICT (business_id, mode, idempotency_key) DO NOTHING
+            """,
+            new { refundId, businessId = tenant.BusinessId, mode = tenant.ModeText, request.IdempotencyKey, request.ChargeId, request.Amount, now = Now },
+            transaction, cancellationToken: cancellationToken));
+        if (inserted == 0)
+        {
+            var previous = await connection.QuerySingleAsync<string>(new CommandDefinition(
+                "SELECT id FROM test_processor_refunds WHERE business_id = @businessId AND mode = @mode AND idempotency_key = @IdempotencyKey",
+                new { businessId = tenant.BusinessId, mode = tenant.ModeText, request.IdempotencyKey }, transaction, cancellationToken: cancellationToken));
+            await transaction.CommitAsync(cancellationToken);
+            return new ProcessorRefundResult(previous);
+        }
+        // A processor never refunds more than it charged, whatever its caller believes.
+        var guarded = await connection.ExecuteAsync(new CommandDefinition("""
+            UPDATE test_processor_charges SET refunded = refunded + @Amount
+            WHERE id = @ChargeId AND business_id = @businessId AND mode = @mode AND status = 'succeeded' AND refunded + @Amount <= amount
+            """, new { request.ChargeId, request.Amount, businessId = tenant.BusinessId, mode = tenant.ModeText }, transaction, cancellationToken: cancellationToken));
+        if (guarded != 1)
+        {
+            throw new InvalidOperationException("The processor refused a refund beyond what the charge has left.");
+        }
+        await transaction.CommitAsync(cancellationToken);
+        await ApplyFaultAsync(tenant, beforeWork: false, cancellationToken);
+        return new ProcessorRefundResult(refundId);
+    }
+
+    public async Task<ChargeResult?> FindChargeAsync(Tenant tenant, string idempotencyKey, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await FindAsync(connection, null, tenant, idempotencyKey, cancellationToken);
+    }
+
+    private DateTime Now => clock.GetUtcNow().UtcDateTime;
+
+    private static async Task<ChargeResult?> FindAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, Tenant tenant, string key, CancellationToken cancellationToken)
+    {
+        var row = await connection.QuerySingleOrDefaultAsync<(string Id, string Status, string? FailureCode)>(new CommandDefinition(
+            "SELECT id, status, failure_code FROM test_processor_charges WHERE business_id = @businessId AND mode = @mode AND idempotency_key = @key",
+            new { businessId = tenant.BusinessId, mode = tenant.ModeText, key }, transaction, cancellationToken: cancellationToken));
+        return row.Id is null ? null : new ChargeResult(row.Id, row.Status == "succeeded", row.FailureCode);
+    }
+
+    private static async Task<byte[]> FingerprintKeyAsync(NpgsqlConnection connection, Tenant tenant, CancellationToken cancellationToken)
+    {
+        var args = new { businessId = tenant.BusinessId, mode = tenant.ModeText, key = RandomNumberGenerator.GetBytes(32) };
+        await connection.ExecuteAsync(new CommandDefinition("""
+            INSERT INTO test_processor_accounts (business_id, mode, fingerprint_key, created_at) VALUES (@businessId, @mode, @key, now())
+            ON CONFLICT (business_id, mode) DO NOTHING
+            """, args, cancellationToken: cancellationToken));
+        return await connection.QuerySingleAsync<byte[]>(new CommandDefinition(
+            "SELECT fingerprint_key FROM test_processor_accounts WHERE business_id = @businessId AND mode = @mode", args, cancellationToken: cancellationToken));
+    }
+
+    private async Task ApplyFaultAsync(Tenant tenant, bool beforeWork, CancellationToken cancellationToken)
+    {
+        var (fault, delay) = faults.For(tenant.BusinessId);
+        if (beforeWork && delay > TimeSpan.Zero)
+        {
+            await Task.Delay(delay, cancellationToken);
+        }
+        if ((beforeWork && fault == ProcessorFault.Unavailable) || (!beforeWork && fault == ProcessorFault.LoseAnswer))
+        {
+            throw new ProcessorUnavailableException("The test processor was told to fail.");
+        }
+    }
+}

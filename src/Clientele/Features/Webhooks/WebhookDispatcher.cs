@@ -1,0 +1,178 @@
+using System.Diagnostics;
+using Dapper;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace Clientele.Features.Webhooks;
+
+/// <summary>
+/// Delivers pending webhook deliveries. Any number of server processes may run it: each claims a
+/// batch with <c>FOR UPDATE SKIP LOCKED</c> and a time-limited claim, sends, then records the outcome
+/// only if its claim still stands. A process that dies mid-delivery leaves the claim to lapse, and
+/// the delivery is sent again (at-least-once; receivers de-duplicate on <c>webhook-id</c>).
+/// </summary>
+public sealed class WebhookDispatcher(
+    NpgsqlDataSource dataSource,
+    WebhookEndpointStore endpoints,
+    IHttpClientFactory httpClients,
+    TimeProvider clock,
+    IOptions<WebhookOptions> options,
+    ILogger<WebhookDispatcher> logger) : BackgroundService
+{
+    public const string HttpClientName = "webhooks";
+
+    private sealed record Claim(string Id, string BusinessId, string Mode, string EventId, string EndpointId, int Attempts, DateTime LockedUntil);
+
+    private sealed record Outcome(int? StatusCode, string? Error, int DurationMs)
+    {
+        public bool Succeeded => StatusCode is >= 200 and < 300;
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!options.Value.DispatcherEnabled)
+        {
+            return;
+        }
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                if (await DeliverDueAsync(stoppingToken) == 0)
+                {
+                    await Task.Delay(options.Value.PollInterval, clock, stoppingToken);
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
+            {
+                logger.LogWarning(ex, "Webhook dispatch pass failed; retrying shortly");
+                await Task.Delay(options.Value.PollInterval, clock, stoppingToken);
+            }
+        }
+    }
+
+    /// <summary>One pass: claim what is due, send it, record the outcomes. Returns how many were claimed.</summary>
+    public async Task<int> DeliverDueAsync(CancellationToken cancellationToken)
+    {
+        var claims = await ClaimDueAsync(cancellationToken);
+        if (claims.Count == 0)
+        {
+            return 0;
+        }
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var payloads = (await connection.QueryAsync<(string Id, string Payload)>(new CommandDefinition(
+            "SELECT id, payload FROM webhook_events WHERE id = ANY (@ids)", new { ids = claims.Select(c => c.EventId).Distinct().ToArray() }, cancellationToken: cancellationToken)))
+            .ToDictionary(e => e.Id, e => e.Payload);
+        var targets = (await connection.QueryAsync<WebhookEndpointRow>(new CommandDefinition(
+            $"SELECT {WebhookEndpointRow.Columns} FROM webhook_endpoints WHERE id = ANY (@ids)", new { ids = claims.Select(c => c.EndpointId).Distinct().ToArray() }, cancellationToken: cancellationToken)))
+            .ToDictionary(e => e.Id);
+
+        await Parallel.ForEachAsync(claims, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (claim, token) =>
+        {
+            var outcome = await SendAsync(targets[claim.EndpointId], claim.EventId, payloads[claim.EventId], token);
+            await RecordAsync(claim, outcome, token);
+        });
+        return claims.Count;
+    }
+
+    private async Task<List<Claim>> ClaimDueAsync(CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var claims = await connection.QueryAsync<Claim>(new CommandDefinition("""
+            WITH due AS (
+                SELECT d.id FROM webhook_deliveries d
+                JOIN webhook_endpoints e ON e.id = d.endpoint_id
+                WHERE d.status = 'pending' AND d.next_attempt_at <= @now
+                  AND (d.locked_until IS NULL OR d.locked_until <= @now)
+                  AND NOT e.disabled AND e.deleted_at IS NULL
+                ORDER BY d.next_attempt_at
+                LIMIT @batch
+                FOR UPDATE OF d SKIP LOCKED)
+            UPDATE webhook_deliveries d SET locked_until = @lockedUntil, attempts = d.attempts + 1
+            FROM due WHERE d.id = due.id
+            RETURNING d.id, d.business_id, d.mode, d.event_id, d.endpoint_id, d.attempts, d.locked_until
+            """,
+            new { now, lockedUntil = now + options.Value.ClaimDuration, batch = options.Value.BatchSize }, cancellationToken: cancellationToken));
+        return claims.AsList();
+    }
+
+    private async Task<Outcome> SendAsync(WebhookEndpointRow endpoint, string eventId, string payload, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        using var request = new HttpRequestMessage(HttpMethod.Post, endpoint.Url)
+        {
+            Content = new StringContent(payload, System.Text.Encoding.UTF8, "application/json"),
+        };
+        foreach (var (name, value) in endpoints.Headers(endpoint))
+        {
+            request.Headers.TryAddWithoutValidation(name, value);
+        }
+        var timestamp = now.ToUnixTimeSeconds();
+        request.Headers.Add("webhook-id", eventId);
+        request.Headers.Add("webhook-timestamp", timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        request.Headers.Add("webhook-signature", WebhookSignature.Header(endpoints.SigningSecrets(endpoint, now.UtcDateTime), eventId, timestamp, payload));
+        request.Headers.UserAgent.ParseAdd("Clientele-Webhooks/1.0");
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(options.Value.RequestTimeout);
+        var watch = Stopwatch.StartNew();
+        try
+        {
+            using var response = await httpClients.CreateClient(HttpClientName).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+            return new Outcome((int)response.StatusCode, null, (int)watch.ElapsedMilliseconds);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return new Outcome(null, $"timed out after {options.Value.RequestTimeout.TotalSeconds:0} s", (int)watch.ElapsedMilliseconds);
+        }
+        catch (HttpRequestException ex)
+        {
+            return new Outcome(null, ex.HttpRequestError.ToString(), (int)watch.ElapsedMilliseconds);
+        }
+    }
+
+    private async Task RecordAsync(Claim claim, Outcome outcome, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var schedule = WebhookOptions.RetrySchedule;
+        var gone = outcome.StatusCode == StatusCodes.Status410Gone;
+        var status = outcome.Succeeded ? "succeeded" : gone || claim.Attempts >= schedule.Count ? "failed" : "pending";
+        var nextAttempt = status == "pending" ? now + schedule[claim.Attempts] : now;
+        var error = outcome.Error ?? (outcome.Succeeded ? null : $"HTTP {outcome.StatusCode}");
+
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        // Only the holder of a live claim records; a claim that lapsed belongs to another worker now.
+        var recorded = await connection.ExecuteAsync(new CommandDefinition("""
+            UPDATE webhook_deliveries SET status = @status, next_attempt_at = @nextAttempt, locked_until = NULL,
+                last_status_code = @statusCode, last_error = @error, delivered_at = CASE WHEN @succeeded THEN @now END
+            WHERE id = @id AND locked_until = @lockedUntil
+            """,
+            new { id = claim.Id, status, nextAttempt, statusCode = outcome.StatusCode, error, succeeded = outcome.Succeeded, now, lockedUntil = claim.LockedUntil },
+            transaction, cancellationToken: cancellationToken));
+        await connection.ExecuteAsync(new CommandDefinition("""
+            INSERT INTO webhook_delivery_attempts (business_id, mode, delivery_id, attempt, status_code, error, duration_ms, created_at)
+            VALUES (@businessId, @mode, @id, @attempt, @statusCode, @error, @durationMs, @now)
+            """,
+            new { claim.BusinessId, claim.Mode, claim.Id, attempt = claim.Attempts, statusCode = outcome.StatusCode, error, durationMs = outcome.DurationMs, now },
+            transaction, cancellationToken: cancellationToken));
+        if (gone && recorded == 1)
+        {
+            // 410 Gone: the receiver says this endpoint is no more; stop sending to it.
+            await connection.ExecuteAsync(new CommandDefinition(
+                "UPDATE webhook_endpoints SET disabled = true, updated_at = @now WHERE id = @endpointId",
+                new { claim.EndpointId, now }, transaction, cancellationToken: cancellationToken));
+            logger.LogWarning("Webhook endpoint {EndpointId} answered 410 Gone and was disabled", claim.EndpointId);
+        }
+        await transaction.CommitAsync(cancellationToken);
+        if (!outcome.Succeeded)
+        {
+            logger.LogInformation("Webhook delivery {DeliveryId} attempt {Attempt} failed ({Error}); now {Status}", claim.Id, claim.Attempts, error, status);
+        }
+    }
+}

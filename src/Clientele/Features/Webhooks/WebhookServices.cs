@@ -1,0 +1,19 @@
+using Microsoft.AspNetCore.DataProtection;
+
+namespace Clientele.Features.Webhooks;
+
+public static class WebhookServices
+{
+    public static IHostApplicationBuilder AddWebhooks(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.Section);
+        builder.Services.AddDataProtection().SetApplicationName("Clientele");
+        builder.Services.AddHttpClient(WebhookDispatcher.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(2) });
+        builder.Services.AddSingleton<WebhookEndpointStore>();
+        builder.Services.AddSingleton<WebhookOutbox>();
+        builder.Services.AddSingleton<WebhookDispatcher>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<WebhookDispatcher>());
+        return builder;
+    }
+}

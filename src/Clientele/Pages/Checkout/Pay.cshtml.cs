@@ -1,0 +1,180 @@
+using System.Globalization;
+using Clientele.Features.Businesses;
+using Clientele.Features.Checkout;
+using Clientele.Features.Payments.Processor;
+using Clientele.Primitives;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Localization;
+
+namespace Clientele.Pages.Checkout;
+
+/// <summary>
+/// The hosted payment page. Works without JavaScript; antiforgery is validated on every POST by
+/// Razor Pages. The card number is read from the form, handed to the processor and never echoed back.
+/// </summary>
+public sealed class PayModel(CheckoutStore sessions, CheckoutService checkout, BusinessStore businesses, IStringLocalizer<CheckoutText> text) : PageModel
+{
+    public CheckoutSession Session { get; private set; } = null!;
+
+    public Dictionary<string, string> Errors { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>The decline or status message shown above the form, announced by screen readers.</summary>
+    public string? Problem { get; private set; }
+
+    public bool Refresh { get; private set; }
+
+    public bool NeedsCustomer => Session.CustomerId is null && Session.CustomerEmail is null;
+
+    public bool NeedsName => Session.CustomerId is null && Session.CustomerName is null;
+
+    public bool NeedsCountry => Session.Billing is null;
+
+    [BindProperty]
+    public string? Email { get; set; }
+
+    [BindProperty]
+    public string? Name { get; set; }
+
+    [BindProperty]
+    public string? Country { get; set; }
+
+    [BindProperty]
+    public string? CardholderName { get; set; }
+
+    public string FormatMoney(long amount) => Currency.Find(Session.Currency).Format(amount, CultureInfo.CurrentCulture);
+
+    public async Task<IActionResult> OnGetAsync(string sessionId, CancellationToken cancellationToken)
+    {
+        if (!await LoadAsync(sessionId, cancellationToken))
+        {
+            return NotFound();
+        }
+        Session = await checkout.RecoverAsync(Session, cancellationToken);
+        if (Session.Status == "completed")
+        {
+            return Finished(Session.PaymentId);
+        }
+        if (Session.Status == "processing")
+        {
+            Problem = text["InProgress"];
+            Refresh = true;
+        }
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostAsync(string sessionId, [FromForm] string? cardNumber, [FromForm] string? expiry, [FromForm] string? cvc, CancellationToken cancellationToken)
+    {
+        if (!await LoadAsync(sessionId, cancellationToken))
+        {
+            return NotFound();
+        }
+        var card = ReadCard(cardNumber, expiry, cvc);
+        var email = NeedsCustomer ? EmailAddress.Normalize(Email) : null;
+        if (NeedsCustomer && email is null)
+        {
+            Errors["email"] = text["EmailInvalid"];
+        }
+        if (NeedsName && string.IsNullOrWhiteSpace(Name))
+        {
+            Errors["name"] = text["NameRequired"];
+        }
+        var country = Country?.Trim().ToUpperInvariant();
+        if (NeedsCountry && (country is not { Length: 2 } || !country.All(char.IsAsciiLetterUpper)))
+        {
+            Errors["country"] = text["CountryInvalid"];
+        }
+        if (Errors.Count > 0 || card is null)
+        {
+            return Page();
+        }
+        var outcome = await checkout.PayAsync(Session, new PayForm(email, Name?.Trim(), country, card), cancellationToken);
+        switch (outcome)
+        {
+            case PayOutcome.Paid paid:
+                return Finished(paid.PaymentId);
+            case PayOutcome.AlreadyPaid already:
+                return Finished(already.PaymentId);
+            case PayOutcome.Declined declined:
+                Problem = DeclineText(declined.Code);
+                break;
+            case PayOutcome.InProgress:
+                Problem = text["InProgress"];
+                Refresh = true;
+                break;
+            case PayOutcome.ProcessorUnavailable:
+                Problem = text["Unavailable"];
+                break;
+            default:
+                Problem = text["Closed"];
+                break;
+        }
+        return Page();
+    }
+
+    private string DeclineText(string code)
+    {
+        var message = text["Decline_" + code];
+        return message.ResourceNotFound ? text["Decline_other"] : message;
+    }
+
+    private CardDetails? ReadCard(string? cardNumber, string? expiry, string? cvc)
+    {
+        if (TestCards.Normalize(cardNumber) is not { } number || !TestCards.PassesLuhn(number))
+        {
+            Errors["card_number"] = text["CardNumberInvalid"];
+        }
+        var (month, year) = ParseExpiry(expiry);
+        if (month == 0)
+        {
+            Errors["expiry"] = text["ExpiryInvalid"];
+        }
+        var code = cvc?.Trim();
+        if (code is not { Length: 3 or 4 } || !code.All(char.IsAsciiDigit))
+        {
+            Errors["cvc"] = text["CvcInvalid"];
+        }
+        if (string.IsNullOrWhiteSpace(CardholderName))
+        {
+            Errors["cardholder_name"] = text["CardholderRequired"];
+        }
+        return Errors.Count > 0 ? null : new CardDetails(cardNumber!, month, year, code!, CardholderName!.Trim());
+    }
+
+    /// <summary>MM/YY or MM/YYYY (spaces allowed); (0, 0) when unreadable.</summary>
+    private static (int Month, int Year) ParseExpiry(string? text)
+    {
+        var parts = (text ?? "").Replace(" ", "", StringComparison.Ordinal).Split('/');
+        if (parts.Length == 2 && int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var month) && month is >= 1 and <= 12
+            && parts[1].Length is 2 or 4 && int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var year))
+        {
+            return (month, parts[1].Length == 2 ? 2000 + year : year);
+        }
+        return (0, 0);
+    }
+
+    private RedirectResult Finished(string? paymentId)
+    {
+        if (Session.ReturnUrl is { } returnUrl && paymentId is not null)
+        {
+            var separator = returnUrl.Contains('?', StringComparison.Ordinal) ? '&' : '?';
+            return Redirect($"{returnUrl}{separator}payment_id={Uri.EscapeDataString(paymentId)}&status=succeeded");
+        }
+        return Redirect($"{Request.PathBase}{Request.Path.Value!.TrimEnd('/')}/receipt");
+    }
+
+    private async Task<bool> LoadAsync(string sessionId, CancellationToken cancellationToken)
+    {
+        // The URL is the capability: keep it out of caches and referrers.
+        Response.Headers.CacheControl = "no-store";
+        Response.Headers["Referrer-Policy"] = "no-referrer";
+        if (await sessions.FindAsync(sessionId, cancellationToken) is not { } session || await businesses.FindAsync(session.BusinessId, cancellationToken) is not { } business)
+        {
+            return false;
+        }
+        Session = session;
+        ViewData["Brand"] = Brand.Of(business, session.Mode == "test");
+        ViewData["Title"] = text["Title"].Value;
+        return true;
+    }
+}

@@ -1,0 +1,39 @@
+using System.Globalization;
+using Clientele.Features.Businesses;
+using Clientele.Features.Checkout;
+using Clientele.Features.Invoices;
+using Clientele.Primitives;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Localization;
+
+namespace Clientele.Pages.Checkout;
+
+/// <summary>Where a paid checkout without a return_url lands: the amount, the reference and the invoice link.</summary>
+public sealed class ReceiptModel(CheckoutStore sessions, BusinessStore businesses, InvoiceStore invoices, IStringLocalizer<CheckoutText> text) : PageModel
+{
+    public CheckoutSession Session { get; private set; } = null!;
+
+    public string BusinessName { get; private set; } = "";
+
+    public string? InvoiceUrl { get; private set; }
+
+    public string Amount => Currency.Find(Session.Currency).Format(Session.TotalAmount, CultureInfo.CurrentCulture);
+
+    public async Task<IActionResult> OnGetAsync(string sessionId, CancellationToken cancellationToken)
+    {
+        Response.Headers.CacheControl = "no-store";
+        Response.Headers["Referrer-Policy"] = "no-referrer";
+        if (await sessions.FindAsync(sessionId, cancellationToken) is not { Status: "completed", PaymentId: { } paymentId } session
+            || await businesses.FindAsync(session.BusinessId, cancellationToken) is not { } business)
+        {
+            return NotFound();
+        }
+        Session = session;
+        BusinessName = business.Name;
+        InvoiceUrl = (await invoices.FindByPaymentAsync(session.Tenant, paymentId, cancellationToken))?.PublicPath;
+        ViewData["Brand"] = Brand.Of(business, session.Mode == "test");
+        ViewData["Title"] = text["ReceiptTitle"].Value;
+        return Page();
+    }
+}
