@@ -15,6 +15,12 @@ if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
   if [ "$(id -u)" -eq 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null
   else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; fi
 fi
+# The browser tests drive the machine's Chromium through Playwright; no browser is ever downloaded.
+if [ ! -x /usr/bin/chromium ]; then
+  step "Installing Chromium from Debian's packages (for the portal's browser tests)"
+  if [ "$(id -u)" -eq 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; fi
+fi
 step "Installing the official dodopayments SDK (tests/sdk)"
 (cd tests/sdk && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
 

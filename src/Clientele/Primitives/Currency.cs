@@ -7,7 +7,7 @@ namespace Clientele.Primitives;
 /// An ISO-4217 currency and its minor-unit exponent (USD 2, JPY 0, KWD 3, CLF 4). Amounts are
 /// always <c>long</c> minor units of one of these; never <c>double</c>, never "× 100".
 /// </summary>
-public sealed record Currency
+public sealed partial record Currency
 {
     private Currency(string code, int exponent)
     {
@@ -45,7 +45,15 @@ public sealed record Currency
         var number = (NumberFormatInfo)culture.NumberFormat.Clone();
         number.CurrencyDecimalDigits = Exponent;
         number.CurrencySymbol = Symbol(culture);
-        return ToMajor(minorUnits).ToString("C", number);
+        var text = ToMajor(minorUnits).ToString("C", number);
+        // A code in place of a local symbol reads as a word: keep it apart from the digits on whichever
+        // side the culture puts it ("KWD 1.500", "1.234,50 USD"), without doubling a space the culture has.
+        if (number.CurrencySymbol == Code)
+        {
+            text = CodeThenDigit().Replace(text, "$1\u00a0");
+            text = DigitThenCode().Replace(text, "\u00a0$1");
+        }
+        return text;
     }
 
     /// <summary>The exact major-unit value (decimal holds every long minor amount exactly).</summary>
@@ -59,8 +67,14 @@ public sealed record Currency
         {
             return region.CurrencySymbol;
         }
-        return Code + "\u00a0";
+        return Code;
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"([A-Z]{3})(?=[\d-])")]
+    private static partial System.Text.RegularExpressions.Regex CodeThenDigit();
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"(?<=\d)([A-Z]{3})")]
+    private static partial System.Text.RegularExpressions.Regex DigitThenCode();
 
     private static decimal Pow10(int exponent)
     {

@@ -25,6 +25,9 @@ public static class Ids
     public const string ProcessorToken = "tok";
     public const string ProcessorCharge = "ch";
     public const string ProcessorRefund = "re";
+    public const string Email = "eml";
+    public const string PortalSession = "pss";
+    public const string UnifiedSession = "uss";
 
     private const string Alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
     public static readonly System.Buffers.SearchValues<char> Base62 = System.Buffers.SearchValues.Create(Alphabet);

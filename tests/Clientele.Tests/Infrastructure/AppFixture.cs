@@ -1,4 +1,5 @@
 using Clientele.Features.Businesses;
+using Clientele.Platform;
 using Clientele.Primitives;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -6,6 +7,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 [assembly: AssemblyFixture(typeof(Clientele.Tests.Infrastructure.AppFixture))]
 
@@ -38,6 +40,10 @@ public class AppFixture : WebApplicationFactory<Program>, IAsyncLifetime
         StartServer();
         var address = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         ClientOptions.BaseAddress = new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal).Replace("localhost", "127.0.0.1", StringComparison.Ordinal));
+        // Links the server prints (portal links, static links) must point at this very server.
+        var urls = Services.GetRequiredService<IOptions<PublicUrlOptions>>().Value;
+        urls.Live = BaseAddress.ToString().TrimEnd('/');
+        urls.Test = urls.Live + "/test";
         return ValueTask.CompletedTask;
     }
 

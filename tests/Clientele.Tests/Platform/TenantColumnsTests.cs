@@ -12,6 +12,10 @@ public sealed class TenantColumnsTests(AppFixture app)
     {
         ["schema_migrations"] = "migration bookkeeping",
         ["businesses"] = "the tenants themselves",
+        ["data_protection_keys"] = "the key ring every server process shares (antiforgery, e-mail bodies)",
+        ["rate_limit_counters"] = "counters for public endpoints; each key names its own scope (e-mail, IP, business)",
+        ["unified_links"] = "the unified portal is keyed by an e-mail address across businesses by design",
+        ["unified_sessions"] = "the unified portal is keyed by an e-mail address across businesses by design",
     };
 
     [Fact]

@@ -38,6 +38,7 @@ public sealed class CurrencyTests
     [InlineData("JPY", 1235, "ja-JP", "￥1,235")]
     [InlineData("KWD", 1500, "en-US", "KWD\u00a01.500")]
     [InlineData("EUR", 123450, "it-IT", "1.234,50\u00a0€")]
+    [InlineData("USD", 123450, "es", "1.234,50\u00a0USD")]
     public void Formats_minor_units_per_culture(string code, long minor, string culture, string expected) =>
         Assert.Equal(Spaces(expected), Spaces(Currency.Find(code).Format(minor, CultureInfo.GetCultureInfo(culture))));
 

@@ -59,6 +59,9 @@ public sealed class JsonBody
         }
     }
 
+    /// <summary>A body built by the server itself (a form's fields as JSON), validated with the same rules as the API's.</summary>
+    public static JsonBody Of(JsonElement root) => new(root.Clone());
+
     public void AddError(string field, string problem) => errors.Add(new ValidationError(prefix + field, problem));
 
     /// <summary>

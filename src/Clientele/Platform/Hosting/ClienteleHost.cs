@@ -7,13 +7,18 @@ using Clientele.Features.Health;
 using Clientele.Features.Invoices;
 using Clientele.Features.Payments;
 using Clientele.Features.Payments.Processor;
+using Clientele.Features.Portal;
+using Clientele.Features.Portal.Shell;
 using Clientele.Features.Refunds;
 using Clientele.Features.Wallets;
 using Clientele.Features.Webhooks;
 using Clientele.Platform.Api;
 using Clientele.Platform.Auth;
 using Clientele.Platform.Data;
+using Clientele.Platform.Email;
+using Clientele.Platform.Security;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace Clientele.Platform.Hosting;
 
@@ -35,14 +40,20 @@ public static class ClienteleHost
         builder.AddWebhooks();
         builder.AddCatalog();
         builder.AddPayments();
+
+        builder.AddClienteleDataProtection();
+        builder.AddClienteleEmail();
+        builder.AddClientelePortal();
         return builder;
     }
 
     public static WebApplication UseClientele(this WebApplication app)
     {
         app.UseApiErrorHandling();
-        app.UseRequestLocalization(HostedPages.Localization);
+        // One localisation for every page customers see (portal, hosted payment page): see PortalCultures.
+        app.UseClientelePortal();
         app.UseRouting();
+        app.UsePortalErrorPage();
         app.UseApiKeyAuthentication();
         if (app.Environment.IsDevelopment())
         {
@@ -70,6 +81,7 @@ public static class ClienteleHost
         app.MapPaymentMethodsApi();
         app.MapRefundsApi();
         app.MapInvoicesApi();
+        app.MapClientelePortal();
         app.MapRazorPages();
         app.MapApiNotFoundFallback();
         return app;

@@ -1,16 +1,11 @@
-using System.Globalization;
-using Microsoft.AspNetCore.Localization;
-
 namespace Clientele.Platform.Hosting;
 
-/// <summary>Razor Pages and localisation for the pages customers see (hosted payment page, receipts).</summary>
+/// <summary>
+/// Razor Pages for the pages customers see (hosted payment page, receipts). Their languages are the
+/// portal's (one request-localisation setup for all: <c>Features/Portal/Localization/PortalCultures</c>).
+/// </summary>
 public static class HostedPages
 {
-    /// <summary>English first (the fallback); the portal's languages follow.</summary>
-    public static readonly string[] Cultures = ["en", "pt-BR", "es", "it", "id"];
-
-    public static RequestLocalizationOptions Localization { get; } = CreateLocalization();
-
     public static IHostApplicationBuilder AddHostedPages(this IHostApplicationBuilder builder)
     {
         builder.Services.AddLocalization();
@@ -24,20 +19,5 @@ public static class HostedPages
             options.Conventions.AddPageRoute("/Checkout/Receipt", "test/checkout/{sessionId}/receipt");
         });
         return builder;
-    }
-
-    private static RequestLocalizationOptions CreateLocalization()
-    {
-        var cultures = Cultures.Select(c => new CultureInfo(c)).ToList();
-        var options = new RequestLocalizationOptions
-        {
-            DefaultRequestCulture = new RequestCulture("en"),
-            SupportedCultures = cultures,
-            SupportedUICultures = cultures,
-            FallBackToParentCultures = true,
-            FallBackToParentUICultures = true,
-        };
-        // ?culture=pt-BR, then the cookie, then Accept-Language (the defaults, in that order).
-        return options;
     }
 }

@@ -1,0 +1,68 @@
+using Clientele.Features.Portal.Access;
+using Clientele.Features.Portal.Localization;
+using Clientele.Features.Portal.Profile;
+using Clientele.Features.Portal.Sessions;
+using Clientele.Features.Portal.Shell;
+using Clientele.Features.Portal.Unified;
+using Clientele.Platform;
+using Clientele.Platform.Security;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.Extensions.Options;
+
+namespace Clientele.Features.Portal;
+
+public static class PortalServices
+{
+    public static IHostApplicationBuilder AddClientelePortal(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<PortalOptions>().BindConfiguration(PortalOptions.Section);
+        builder.Services.AddPortalLocalization();
+        builder.Services.AddRazorPages();
+        builder.Services.AddSingleton<IConfigureOptions<AntiforgeryOptions>, ConfigureAntiforgery>();
+
+        builder.Services.AddSingleton<RateLimiter>();
+        builder.Services.AddSingleton<PortalLinkStore>();
+        builder.Services.AddSingleton<PortalSessionStore>();
+        builder.Services.AddSingleton<PortalEmails>();
+        builder.Services.AddSingleton<PortalAccess>();
+        builder.Services.AddSingleton<ProfileOperations>();
+        builder.Services.AddSingleton<UnifiedPortal>();
+        builder.Services.AddHostedService<PortalMaintenance>();
+        return builder;
+    }
+
+    public static WebApplication UseClientelePortal(this WebApplication app)
+    {
+        app.UsePortalMode();
+        app.UseRequestLocalization();
+        app.UseSpecificFormattingCulture();
+        app.UsePortalSecurityHeaders();
+        return app;
+    }
+
+    /// <summary>The portal's assets and API; its pages are mapped with every other Razor Page (MapRazorPages).</summary>
+    public static WebApplication MapClientelePortal(this WebApplication app)
+    {
+        app.MapPortalAssets();
+        app.MapPortalApi();
+        return app;
+    }
+
+    /// <summary>
+    /// The antiforgery cookie follows the session cookie's rule: <c>__Host-</c> and Secure when the
+    /// public base URLs are https, a plain name on an http loopback base (browsers refuse the prefix there).
+    /// </summary>
+    private sealed class ConfigureAntiforgery(IOptions<PublicUrlOptions> urls) : IConfigureOptions<AntiforgeryOptions>
+    {
+        public void Configure(AntiforgeryOptions options)
+        {
+            var secure = new[] { urls.Value.Live, urls.Value.Test }.Any(url => Uri.TryCreate(url, UriKind.Absolute, out var uri)
+                && !(uri.Scheme == Uri.UriSchemeHttp && ReturnUrl.IsLoopback(uri.Host)));
+            options.Cookie.Name = secure ? "__Host-clientele_csrf" : "clientele_csrf";
+            options.Cookie.SecurePolicy = secure ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest;
+            options.Cookie.SameSite = SameSiteMode.Strict;
+            options.Cookie.HttpOnly = true;
+            options.Cookie.Path = "/";
+        }
+    }
+}

@@ -1,0 +1,53 @@
+using Clientele.Platform;
+using Clientele.Primitives;
+using Microsoft.Extensions.Options;
+
+namespace Clientele.Features.Portal.Shell;
+
+/// <summary>
+/// Which mode a portal request is in, decided by the configured public base URLs: the test base is
+/// either its own host (every portal path on it is test mode) or a path prefix such as <c>/test</c>,
+/// which is moved into PathBase so that pages and the links they generate are the same in both modes.
+/// </summary>
+public static class PortalMode
+{
+    private static readonly object ItemKey = new();
+
+    /// <summary>The pages that exist in both modes (the unified portal is live only).</summary>
+    private static readonly string[] PortalPrefixes = ["/login", "/link", "/session", "/language", "/signed-out"];
+
+    public static Mode Of(HttpContext context) => context.Items.TryGetValue(ItemKey, out var mode) && mode is Mode m ? m : Mode.Live;
+
+    public static IApplicationBuilder UsePortalMode(this IApplicationBuilder app) => app.Use(async (context, next) =>
+    {
+        var urls = context.RequestServices.GetRequiredService<IOptions<PublicUrlOptions>>().Value;
+        var live = new Uri(urls.BaseFor(Mode.Live));
+        var test = new Uri(urls.BaseFor(Mode.Test));
+        var testPath = test.AbsolutePath.TrimEnd('/');
+        var separateTestHost = !string.Equals(test.Authority, live.Authority, StringComparison.OrdinalIgnoreCase);
+
+        if (separateTestHost && string.Equals(context.Request.Host.Value, test.Authority, StringComparison.OrdinalIgnoreCase))
+        {
+            context.Items[ItemKey] = Mode.Test;
+        }
+        if (testPath.Length > 0 && context.Request.Path.StartsWithSegments(testPath, StringComparison.OrdinalIgnoreCase, out var matched, out var rest)
+            && PortalPrefixes.Any(prefix => rest.StartsWithSegments(prefix, StringComparison.OrdinalIgnoreCase)))
+        {
+            context.Items[ItemKey] = Mode.Test;
+            var originalBase = context.Request.PathBase;
+            context.Request.PathBase = originalBase.Add(matched);
+            context.Request.Path = rest;
+            try
+            {
+                await next(context);
+            }
+            finally
+            {
+                context.Request.PathBase = originalBase;
+                context.Request.Path = matched.Add(rest);
+            }
+            return;
+        }
+        await next(context);
+    });
+}

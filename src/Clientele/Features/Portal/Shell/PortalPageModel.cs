@@ -1,0 +1,47 @@
+using Clientele.Features.Portal.Sessions;
+using Microsoft.AspNetCore.Mvc.Filters;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace Clientele.Features.Portal.Shell;
+
+/// <summary>
+/// Base of every signed-in portal page: resolves the session from the cookie before any handler
+/// runs, so a page can only ever read <see cref="Portal"/> — the session's own customer, business
+/// and mode. Without a live session the browser goes to the sign-in page (or a signed-out page),
+/// and nothing is cached, so the back button after logout shows no data.
+/// </summary>
+public abstract class PortalPageModel : PageModel
+{
+    public const string SessionViewDataKey = "PortalSession";
+
+    public PortalSession Portal { get; private set; } = null!;
+
+    /// <summary>The navigation section this page belongs to (marked as current).</summary>
+    public abstract string Section { get; }
+
+    public override async Task OnPageHandlerExecutionAsync(PageHandlerExecutingContext context, PageHandlerExecutionDelegate next)
+    {
+        Response.Headers.CacheControl = "no-store, max-age=0";
+        Response.Headers.Pragma = "no-cache";
+        var mode = PortalMode.Of(HttpContext);
+        var sessions = HttpContext.RequestServices.GetRequiredService<PortalSessionStore>();
+        var token = Request.Cookies[PortalCookies.SessionName(HttpContext, mode)];
+        var session = await sessions.ResolveAsync(token, mode, HttpContext.RequestAborted);
+        if (session is null)
+        {
+            var businessId = await sessions.FindBusinessOfAsync(token, mode, HttpContext.RequestAborted);
+            if (token is not null)
+            {
+                PortalCookies.DeleteSession(HttpContext, mode);
+            }
+            context.Result = businessId is null
+                ? RedirectToPage("/Portal/SignedOut")
+                : RedirectToPage("/Portal/Login", new { businessId, ended = true });
+            return;
+        }
+        Portal = session;
+        ViewData[SessionViewDataKey] = session;
+        ViewData["Section"] = Section;
+        await next();
+    }
+}

@@ -1,0 +1,22 @@
+using Clientele.Features.Businesses;
+using Clientele.Features.Portal.Sessions;
+using Clientele.Primitives;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace Clientele.Pages.Portal;
+
+/// <summary>After logout, or when a page was opened without a session.</summary>
+public sealed class SignedOutModel(BusinessStore businesses) : PageModel
+{
+    public PortalBrand? Brand { get; private set; }
+
+    public async Task OnGetAsync(string? business)
+    {
+        Response.Headers.CacheControl = "no-store";
+        if (Ids.LooksLike(business, Ids.Business) && await businesses.FindAsync(business!, HttpContext.RequestAborted) is { } found)
+        {
+            Brand = new PortalBrand(found.Id, found.Name, found.LogoUrl, found.AccentColor, found.SupportEmail);
+            ViewData["Brand"] = Brand;
+        }
+    }
+}

@@ -1,0 +1,47 @@
+using Clientele.Features.Portal.Access;
+using Clientele.Features.Portal.Shell;
+using Clientele.Features.Portal.Unified;
+using Clientele.Primitives;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace Clientele.Pages.Portal.Unified;
+
+/// <summary>A unified-portal link: same scanner-safe GET-then-POST as a business's link.</summary>
+public sealed class LinkModel(UnifiedPortal unified) : PageModel
+{
+    public LinkState State { get; private set; } = LinkState.Unknown;
+
+    public async Task<IActionResult> OnGetAsync(string token)
+    {
+        if (PortalMode.Of(HttpContext) != Mode.Live)
+        {
+            return NotFound();
+        }
+        Response.Headers.CacheControl = "no-store";
+        State = await unified.PeekAsync(token, HttpContext.RequestAborted);
+        if (State != LinkState.Valid)
+        {
+            Response.StatusCode = StatusCodes.Status410Gone;
+        }
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostAsync(string token)
+    {
+        if (PortalMode.Of(HttpContext) != Mode.Live)
+        {
+            return NotFound();
+        }
+        Response.Headers.CacheControl = "no-store";
+        var outcome = await unified.RedeemAsync(token, Request.Cookies[PortalCookies.UnifiedName(HttpContext)], HttpContext.RequestAborted);
+        if (outcome is UnifiedRedeemOutcome.SignedIn signedIn)
+        {
+            PortalCookies.AppendUnified(HttpContext, signedIn.SessionToken);
+            return RedirectToPage("/Portal/Unified/Businesses");
+        }
+        State = ((UnifiedRedeemOutcome.Refused)outcome).State;
+        Response.StatusCode = StatusCodes.Status410Gone;
+        return Page();
+    }
+}

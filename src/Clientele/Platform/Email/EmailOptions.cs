@@ -1,0 +1,53 @@
+namespace Clientele.Platform.Email;
+
+/// <summary>
+/// E-mail settings (section <c>Email</c>). Without <see cref="Smtp"/> every message goes to the dev
+/// mailbox. Test mode never uses <see cref="Smtp"/>: it goes to <see cref="TestSmtp"/> when set
+/// (a sandbox such as a local mail catcher), otherwise to the dev mailbox.
+/// </summary>
+public sealed class EmailOptions
+{
+    public const string Section = "Email";
+
+    /// <summary>The sender address of every message.</summary>
+    public string FromAddress { get; set; } = "portal@clientele.invalid";
+
+    /// <summary>The sender name when a message does not name its business.</summary>
+    public string FromName { get; set; } = "Clientele";
+
+    public SmtpSettings? Smtp { get; set; }
+
+    public SmtpSettings? TestSmtp { get; set; }
+
+    /// <summary>How often the dispatcher looks for due mail when nothing woke it.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long the dev mailbox keeps a delivered body (longer than the longest link lifetime).</summary>
+    public TimeSpan DevMailboxRetention { get; set; } = TimeSpan.FromHours(25);
+
+    /// <summary>How long a row (without its body) stays for troubleshooting after it was sent or gave up.</summary>
+    public TimeSpan RowRetention { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>
+    /// Whether this process erases bodies and rows past their retention. Any one process doing it is
+    /// enough; turn it off on a process whose clock is not the wall clock (a test server with a fake clock).
+    /// </summary>
+    public bool Housekeeping { get; set; } = true;
+}
+
+public sealed class SmtpSettings
+{
+    public string Host { get; set; } = "";
+
+    public int Port { get; set; } = 587;
+
+    public bool EnableSsl { get; set; } = true;
+
+    public string? UserName { get; set; }
+
+    public string? Password { get; set; }
+
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    public bool IsConfigured => !string.IsNullOrWhiteSpace(Host);
+}

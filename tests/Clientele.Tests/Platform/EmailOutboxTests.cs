@@ -1,0 +1,222 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using Clientele.Platform.Email;
+using Clientele.Platform.Security;
+using Clientele.Primitives;
+using Clientele.Tests.Infrastructure;
+using Dapper;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace Clientele.Tests.Platform;
+
+public sealed class EmailOutboxTests(AppFixture app)
+{
+    private static EmailMessage Message(string to, string secret) =>
+        new("test_kind", to, "Hello there", $"Your secret link: https://example.com/{secret}", $"<p>https://example.com/{secret}</p>", "en", "Sender Co");
+
+    [Fact]
+    public async Task Queued_mail_reaches_the_dev_mailbox_and_its_body_is_encrypted_at_rest()
+    {
+        var business = await app.CreateBusinessAsync();
+        var to = $"outbox-{Guid.NewGuid():N}@example.com";
+        var secret = Guid.NewGuid().ToString("N");
+        var id = await app.Services.GetRequiredService<EmailOutbox>().EnqueueAsync(new EmailScope(business.Id, Mode.Test), Message(to, secret), CancellationToken.None);
+        Assert.StartsWith("eml_", id, StringComparison.Ordinal);
+
+        var mail = await Mailbox.WaitForAsync(app, to);
+        Assert.Equal(id, mail.Id);
+        Assert.Contains(secret, mail.TextBody, StringComparison.Ordinal);
+
+        await using var connection = new NpgsqlConnection(TestSettings.ConnectionString());
+        var row = await connection.QuerySingleAsync<(string Status, string Transport, byte[] ProtectedBody, DateTime BodyPurgeAt, DateTime SentAt)>(
+            "SELECT status, transport, protected_body, body_purge_at, sent_at FROM email_outbox WHERE id = @id", new { id });
+        Assert.Equal(("sent", "dev_mailbox"), (row.Status, row.Transport));
+        Assert.DoesNotContain(secret, Encoding.UTF8.GetString(row.ProtectedBody), StringComparison.Ordinal);
+        Assert.DoesNotContain(secret, Convert.ToBase64String(row.ProtectedBody), StringComparison.Ordinal);
+        Assert.Equal(TimeSpan.FromHours(25), row.BodyPurgeAt - row.SentAt);
+    }
+
+    [Fact]
+    public async Task Mail_queued_in_a_rolled_back_transaction_is_never_sent()
+    {
+        var to = $"rollback-{Guid.NewGuid():N}@example.com";
+        var outbox = app.Services.GetRequiredService<EmailOutbox>();
+        await using (var connection = new NpgsqlConnection(TestSettings.ConnectionString()))
+        {
+            await connection.OpenAsync();
+            await using var transaction = await connection.BeginTransactionAsync();
+            await outbox.EnqueueAsync(connection, transaction, EmailScope.Platform, Message(to, "x"), CancellationToken.None);
+            await transaction.RollbackAsync();
+        }
+        await Task.Delay(1500);
+        Assert.Equal(0, await Mailbox.CountAsync(app, to));
+    }
+
+    [Fact]
+    public void Test_mode_never_uses_the_live_smtp_server()
+    {
+        var smtp = new SmtpSettings { Host = "smtp.example.com" };
+        var dev = new DevMailboxTransport(NullLogger<DevMailboxTransport>.Instance);
+        var liveOnly = new EmailTransportSelector(Options.Create(new EmailOptions { Smtp = smtp }), dev, NullLoggerFactory.Instance);
+        Assert.Equal("smtp", liveOnly.For(Mode.Live).Name);
+        Assert.Same(dev, liveOnly.For(Mode.Test));
+
+        var withSandbox = new EmailTransportSelector(Options.Create(new EmailOptions { Smtp = smtp, TestSmtp = new SmtpSettings { Host = "127.0.0.1" } }), dev, NullLoggerFactory.Instance);
+        Assert.Equal("test_smtp", withSandbox.For(Mode.Test).Name);
+
+        var none = new EmailTransportSelector(Options.Create(new EmailOptions()), dev, NullLoggerFactory.Instance);
+        Assert.Same(dev, none.For(Mode.Live));
+    }
+
+    [Fact]
+    public async Task Smtp_transport_delivers_text_and_html_to_an_smtp_server()
+    {
+        using var sink = new SmtpSink();
+        var transport = new SmtpTransport("test_smtp", new SmtpSettings { Host = "127.0.0.1", Port = sink.Port, EnableSsl = false },
+            new EmailOptions { FromAddress = "portal@clientele.test" }, NullLogger<SmtpTransport>.Instance);
+        await transport.SendAsync(new OutgoingEmail("eml_1", Mode.Test, "k", "someone@example.com", "Acme", "Olá", "plain body", "<p>html body</p>"), CancellationToken.None);
+        var data = await sink.Received.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Contains("RCPT TO:<someone@example.com>", data, StringComparison.Ordinal);
+        Assert.Contains("X-Clientele-Email-Id: eml_1", data, StringComparison.Ordinal);
+        Assert.Contains("text/html", data, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Failed_sends_retry_with_backoff_then_give_up_and_erase_the_body()
+    {
+        // Its own database, so only this dispatcher (with a failing transport) sees the row.
+        var database = $"clientele_mail_{Guid.NewGuid():N}"[..30];
+        await using (var admin = new NpgsqlConnection(TestSettings.ConnectionString()))
+        {
+            await admin.ExecuteAsync($"CREATE DATABASE {database}");
+        }
+        try
+        {
+            await using var dataSource = NpgsqlDataSource.Create(TestSettings.ConnectionString(database));
+            await new Clientele.Platform.Data.Migrator(dataSource, NullLogger<Clientele.Platform.Data.Migrator>.Instance).MigrateAsync(TestContext.Current.CancellationToken);
+            var clock = new TestClock();
+            var protector = new EmailBodyProtector(new EphemeralDataProtectionProvider());
+            using var signal = new EmailDispatchSignal();
+            var outbox = new EmailOutbox(dataSource, protector, signal, clock);
+            var options = Options.Create(new EmailOptions { TestSmtp = new SmtpSettings { Host = "127.0.0.1", Port = 1, EnableSsl = false, Timeout = TimeSpan.FromSeconds(2) } });
+            var selector = new EmailTransportSelector(options, new DevMailboxTransport(NullLogger<DevMailboxTransport>.Instance), NullLoggerFactory.Instance);
+            using var dispatcher = new EmailDispatcher(dataSource, selector, protector, signal, options, clock, NullLogger<EmailDispatcher>.Instance);
+
+            var id = await outbox.EnqueueAsync(new EmailScope(null, Mode.Test), Message("fail@example.com", "s"), CancellationToken.None);
+            await using var connection = await dataSource.OpenConnectionAsync(TestContext.Current.CancellationToken);
+            for (var attempt = 1; attempt <= EmailDispatcher.MaxAttempts; attempt++)
+            {
+                Assert.Equal(1, await dispatcher.DispatchDueAsync(CancellationToken.None));
+                var row = await connection.QuerySingleAsync<(string Status, int Attempts, DateTime NextAttemptAt, string LastError, byte[]? ProtectedBody)>(
+                    "SELECT status, attempts, next_attempt_at, last_error, protected_body FROM email_outbox WHERE id = @id", new { id });
+                Assert.Equal(attempt, row.Attempts);
+                Assert.Contains("Smtp", row.LastError, StringComparison.OrdinalIgnoreCase);
+                if (attempt < EmailDispatcher.MaxAttempts)
+                {
+                    Assert.Equal("pending", row.Status);
+                    Assert.InRange(row.NextAttemptAt - clock.GetUtcNow().UtcDateTime, EmailDispatcher.Backoff[attempt - 1] - TimeSpan.FromSeconds(5), EmailDispatcher.Backoff[attempt - 1]);
+                    // Not due yet: nothing to do until the clock reaches the next attempt.
+                    Assert.Equal(0, await dispatcher.DispatchDueAsync(CancellationToken.None));
+                    clock.Advance(EmailDispatcher.Backoff[attempt - 1]);
+                }
+                else
+                {
+                    Assert.Equal("failed", row.Status);
+                    Assert.Null(row.ProtectedBody);
+                }
+            }
+        }
+        finally
+        {
+            NpgsqlConnection.ClearAllPools();
+            await using var admin = new NpgsqlConnection(TestSettings.ConnectionString());
+            await admin.ExecuteAsync($"DROP DATABASE IF EXISTS {database} WITH (FORCE)");
+        }
+    }
+
+    [Fact]
+    public async Task Data_protection_keys_live_in_postgres_and_are_shared_between_processes()
+    {
+        _ = app.Services;
+        var secret = app.Services.GetRequiredService<IDataProtectionProvider>().CreateProtector("shared-test").Protect("across processes");
+
+        // A second "process": its own service provider, the same database.
+        var services = new ServiceCollection();
+        services.AddSingleton(NpgsqlDataSource.Create(TestSettings.ConnectionString()));
+        services.AddDataProtection().SetApplicationName("Clientele");
+        services.AddSingleton<IConfigureOptions<Microsoft.AspNetCore.DataProtection.KeyManagement.KeyManagementOptions>>(sp =>
+            new ConfigureOptions<Microsoft.AspNetCore.DataProtection.KeyManagement.KeyManagementOptions>(o => o.XmlRepository = new PostgresXmlRepository(sp.GetRequiredService<NpgsqlDataSource>())));
+        await using var other = services.BuildServiceProvider();
+        Assert.Equal("across processes", other.GetRequiredService<IDataProtectionProvider>().CreateProtector("shared-test").Unprotect(secret));
+
+        await using var connection = new NpgsqlConnection(TestSettings.ConnectionString());
+        Assert.True(await connection.ExecuteScalarAsync<int>("SELECT count(*) FROM data_protection_keys") >= 1);
+    }
+
+    /// <summary>A minimal SMTP server on loopback that accepts one message.</summary>
+    private sealed class SmtpSink : IDisposable
+    {
+        private readonly TcpListener listener = new(IPAddress.Loopback, 0);
+
+        public SmtpSink()
+        {
+            listener.Start();
+            _ = Task.Run(ServeAsync);
+        }
+
+        public int Port => ((IPEndPoint)listener.LocalEndpoint).Port;
+
+        public TaskCompletionSource<string> Received { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        private async Task ServeAsync()
+        {
+            try
+            {
+                using var client = await listener.AcceptTcpClientAsync();
+                await using var stream = client.GetStream();
+                using var reader = new StreamReader(stream, Encoding.ASCII);
+                await using var writer = new StreamWriter(stream, Encoding.ASCII) { NewLine = "\r\n", AutoFlush = true };
+                var transcript = new StringBuilder();
+                await writer.WriteLineAsync("220 sink ready");
+                while (await reader.ReadLineAsync() is { } line)
+                {
+                    transcript.AppendLine(line);
+                    if (line.StartsWith("EHLO", StringComparison.OrdinalIgnoreCase) || line.StartsWith("HELO", StringComparison.OrdinalIgnoreCase))
+                    {
+                        await writer.WriteLineAsync("250 sink");
+                    }
+                    else if (line.StartsWith("DATA", StringComparison.OrdinalIgnoreCase))
+                    {
+                        await writer.WriteLineAsync("354 go ahead");
+                        while (await reader.ReadLineAsync() is { } dataLine && dataLine != ".")
+                        {
+                            transcript.AppendLine(dataLine);
+                        }
+                        await writer.WriteLineAsync("250 queued");
+                    }
+                    else if (line.StartsWith("QUIT", StringComparison.OrdinalIgnoreCase))
+                    {
+                        await writer.WriteLineAsync("221 bye");
+                        break;
+                    }
+                    else
+                    {
+                        await writer.WriteLineAsync("250 ok");
+                    }
+                }
+                Received.TrySetResult(transcript.ToString());
+            }
+            catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException)
+            {
+                Received.TrySetException(ex);
+            }
+        }
+
+        public void Dispose() => listener.Stop();
+    }
+}

@@ -1,0 +1,84 @@
+using System.Net;
+using Clientele.Tests.Infrastructure;
+
+namespace Clientele.Tests.Portal;
+
+public sealed class ProfileTests(AppFixture app)
+{
+    [Fact]
+    public async Task Name_and_phone_are_updated_with_the_api_rules()
+    {
+        var business = await app.CreateBusinessAsync();
+        var (client, id, _) = await PortalTestData.SignedInAsync(app, business.Test, "Old Name");
+        using var _client = client;
+        await client.GetAsync("/test/session/profile");
+
+        var saved = await client.PostFormAsync("/test/session/profile?handler=Details", new Dictionary<string, string> { ["Name"] = "  New Name ", ["Phone"] = "+1 (415) 555-0123" });
+        Assert.Equal(HttpStatusCode.Redirect, saved.Status);
+        var page = await client.GetAsync(saved.Location!);
+        Assert.Contains("Your details were saved.", page.Text, StringComparison.Ordinal);
+        var customer = await business.Test.GetJsonAsync($"/customers/{id}");
+        Assert.Equal("New Name", customer.Str("name"));
+        Assert.Equal("+14155550123", customer.Str("phone_number"));
+
+        var bad = await client.PostFormAsync("/test/session/profile?handler=Details", new Dictionary<string, string> { ["Name"] = " ", ["Phone"] = "12345" });
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, bad.Status);
+        Assert.Contains("Enter your name", bad.Text, StringComparison.Ordinal);
+        Assert.Contains("international format", bad.Text, StringComparison.Ordinal);
+        Assert.Equal("New Name", (await business.Test.GetJsonAsync($"/customers/{id}")).Str("name"));
+
+        await client.PostFormAsync("/test/session/profile?handler=Details", new Dictionary<string, string> { ["Name"] = "New Name", ["Phone"] = "" });
+        Assert.Null((await business.Test.GetJsonAsync($"/customers/{id}"))["phone_number"]);
+    }
+
+    [Fact]
+    public async Task A_new_email_takes_effect_only_when_the_new_address_confirms()
+    {
+        var business = await app.CreateBusinessAsync("Change Co");
+        var (client, id, oldEmail) = await PortalTestData.SignedInAsync(app, business.Test, "Mover");
+        using var _client = client;
+        var newEmail = PortalTestData.UniqueEmail("new");
+        await client.GetAsync("/test/session/profile");
+
+        var requested = await client.PostFormAsync("/test/session/profile?handler=Email", new Dictionary<string, string> { ["NewEmail"] = newEmail });
+        Assert.Equal(HttpStatusCode.OK, requested.Status);
+        Assert.Contains($"We sent a confirmation link to {newEmail}", requested.Text, StringComparison.Ordinal);
+        Assert.Equal(oldEmail, (await business.Test.GetJsonAsync($"/customers/{id}")).Str("email"));
+
+        var mail = await Mailbox.WaitForAsync(app, newEmail);
+        Assert.Equal("Confirm your new e-mail address for Change Co", mail.Subject);
+        var path = Mailbox.PathOf(Mailbox.LinkIn(mail));
+        // Opening the link (GET) alone changes nothing.
+        using var scanner = new PortalClient(app.BaseAddress);
+        Assert.Contains("Confirm your new e-mail address", (await scanner.GetAsync(path)).Text, StringComparison.Ordinal);
+        Assert.Equal(oldEmail, (await business.Test.GetJsonAsync($"/customers/{id}")).Str("email"));
+
+        var confirmed = await client.PostFormAsync(path);
+        Assert.Contains($"Your e-mail address is now {newEmail}", confirmed.Text, StringComparison.Ordinal);
+        Assert.Equal(newEmail, (await business.Test.GetJsonAsync($"/customers/{id}")).Str("email"));
+        Assert.Contains(newEmail, (await client.GetAsync("/test/session/profile")).Text, StringComparison.Ordinal);
+        // Once only.
+        Assert.Equal(HttpStatusCode.Gone, (await client.PostFormAsync(path)).Status);
+    }
+
+    [Fact]
+    public async Task An_address_used_by_another_customer_is_not_revealed_and_not_taken()
+    {
+        var business = await app.CreateBusinessAsync();
+        var taken = PortalTestData.UniqueEmail("taken");
+        await PortalTestData.CreateCustomerAsync(business.Test, taken, "Someone Else");
+        var (client, id, oldEmail) = await PortalTestData.SignedInAsync(app, business.Test);
+        using var _client = client;
+        await client.GetAsync("/test/session/profile");
+
+        var requested = await client.PostFormAsync("/test/session/profile?handler=Email", new Dictionary<string, string> { ["NewEmail"] = taken });
+        Assert.Contains($"We sent a confirmation link to {taken}", requested.Text, StringComparison.Ordinal);
+        await Task.Delay(1500);
+        Assert.Equal(0, await Mailbox.CountAsync(app, taken));
+        Assert.Equal(oldEmail, (await business.Test.GetJsonAsync($"/customers/{id}")).Str("email"));
+
+        var invalid = await client.PostFormAsync("/test/session/profile?handler=Email", new Dictionary<string, string> { ["NewEmail"] = "nope" });
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, invalid.Status);
+        Assert.Contains("Enter a valid e-mail address", invalid.Text, StringComparison.Ordinal);
+    }
+}
