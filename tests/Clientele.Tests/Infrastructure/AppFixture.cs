@@ -57,8 +57,12 @@ public class AppFixture : WebApplicationFactory<Program>, IAsyncLifetime
         builder.ConfigureServices(services => services.Replace(ServiceDescriptor.Singleton(Clock)));
     }
 
-    /// <summary>A client with no credentials, pointing at the real server.</summary>
-    public HttpClient CreateAnonymousClient() => CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, BaseAddress = BaseAddress });
+    /// <summary>
+    /// A plain client over a real socket to this server: no credentials, no cookies, and redirects are
+    /// returned to the test rather than followed (the factory's own clients follow them regardless).
+    /// </summary>
+    public HttpClient CreateAnonymousClient() =>
+        new(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = BaseAddress };
 
     /// <summary>A fresh business with a test key and a live key, and clients for each.</summary>
     public async Task<TestBusiness> CreateBusinessAsync(string name = "Test Business")

@@ -5,7 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Clientele.Tests.Infrastructure;
 
 /// <summary>A second server on the same database whose clock tests move (link expiry, session timeouts).</summary>
-public sealed class ClockedAppFixture() : AppFixture(new TestClock())
+public class ClockedAppFixture() : AppFixture(new TestClock())
 {
     public TestClock TestClock => (TestClock)Clock;
 

@@ -11,10 +11,8 @@ namespace Clientele.Tests.Webhooks;
 /// A server with the webhook worker running and a clock the tests move (retries, claims).
 /// Tests using it share one collection, so they run one at a time.
 /// </summary>
-public sealed class WebhookFixture() : AppFixture(new TestClock())
+public sealed class WebhookFixture : ClockedAppFixture
 {
-    public TestClock TestClock => (TestClock)Clock;
-
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         base.ConfigureWebHost(builder);
