@@ -10,6 +10,7 @@ namespace Clientele.Tests.Checkout;
 public sealed partial class CheckoutDriver(AppFixture app, HttpClient api)
 {
     public const string Visa = "4242 4242 4242 4242";
+    public const string Mastercard = "5555 5555 5555 4444";
     public const string Declined = "4000 0000 0000 0002";
     public const string InsufficientFunds = "4000 0000 0000 9995";
     public const string SucceedsOnce = "4000 0000 0000 0341";

@@ -1,7 +1,5 @@
 using System.Net;
 using Clientele.Tests.Infrastructure;
-using Dapper;
-using Npgsql;
 
 namespace Clientele.Tests.Checkout;
 
@@ -182,31 +180,5 @@ public sealed class HostedPaymentPageTests(AppFixture app)
         using var browser = app.CreateAnonymousClient();
         using var response = await browser.GetAsync("/checkout/cks_000000000000000000000000");
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
-    }
-
-    [Fact]
-    public async Task No_card_number_is_stored_in_any_table()
-    {
-        var business = await app.CreateBusinessAsync();
-        var checkout = new CheckoutDriver(app, business.Test);
-        var (_, path) = await checkout.SessionAsync(await checkout.ProductAsync());
-        (await checkout.PayAsync(path, CheckoutDriver.Declined)).Dispose();
-        await checkout.PaySuccessfullyAsync(path);
-
-        await using var connection = new NpgsqlConnection(TestSettings.ConnectionString());
-        var columns = await connection.QueryAsync<(string Table, string Column)>("""
-            SELECT c.table_name, c.column_name FROM information_schema.columns c
-            JOIN information_schema.tables t ON t.table_name = c.table_name AND t.table_schema = c.table_schema AND t.table_type = 'BASE TABLE'
-            WHERE c.table_schema = 'public' AND c.data_type IN ('text', 'jsonb', 'character varying', 'bytea', 'ARRAY')
-            """);
-        foreach (var (table, column) in columns)
-        {
-            foreach (var pan in new[] { "4242424242424242", "4000000000000002" })
-            {
-                var hits = await connection.ExecuteScalarAsync<long>(
-                    $"SELECT count(*) FROM \"{table}\" WHERE replace(replace(\"{column}\"::text, ' ', ''), '-', '') LIKE '%' || @pan || '%'", new { pan });
-                Assert.True(hits == 0, $"{table}.{column} holds a card number");
-            }
-        }
     }
 }

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 [assembly: AssemblyFixture(typeof(Clientele.Tests.Infrastructure.AppFixture))]
@@ -30,6 +31,9 @@ public class AppFixture : WebApplicationFactory<Program>, IAsyncLifetime
     }
 
     public TimeProvider Clock { get; }
+
+    /// <summary>What this server has logged (tests scan it for secrets).</summary>
+    public LogCapture Logs { get; } = new();
 
     public Uri BaseAddress => ClientOptions.BaseAddress;
 
@@ -55,6 +59,7 @@ public class AppFixture : WebApplicationFactory<Program>, IAsyncLifetime
         // Webhook delivery runs only in the webhook tests' own server (WebhookFixture).
         builder.UseSetting("Webhooks:DispatcherEnabled", "false");
         builder.ConfigureServices(services => services.Replace(ServiceDescriptor.Singleton(Clock)));
+        builder.ConfigureLogging(logging => logging.AddProvider(Logs).AddFilter<LogCapture>(null, LogLevel.Debug));
     }
 
     /// <summary>

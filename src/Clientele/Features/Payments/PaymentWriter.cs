@@ -3,6 +3,7 @@ using Clientele.Features.Checkout;
 using Clientele.Features.Invoices;
 using Clientele.Features.Payments.Processor;
 using Clientele.Features.Webhooks;
+using Clientele.Platform.Email;
 using Clientele.Primitives;
 using Dapper;
 using Npgsql;
@@ -10,7 +11,7 @@ using Npgsql;
 namespace Clientele.Features.Payments;
 
 /// <summary>Writes a checkout's payment: its row and lines first, then its outcome with everything that follows in one transaction.</summary>
-public sealed class PaymentWriter(NpgsqlDataSource dataSource, TimeProvider clock, PaymentEvents events)
+public sealed class PaymentWriter(NpgsqlDataSource dataSource, TimeProvider clock, PaymentEvents events, PaymentEmails emails, EmailDispatchSignal mailSignal)
 {
     /// <summary>The session's one payment, created on the first attempt and reused by retries.</summary>
     public async Task<string> EnsurePaymentAsync(CheckoutSession session, string customerId, BillingAddress billing, CancellationToken cancellationToken)
@@ -150,7 +151,9 @@ public sealed class PaymentWriter(NpgsqlDataSource dataSource, TimeProvider cloc
             return true;
         }
         await events.PaymentAsync(connection, transaction, tenant, paymentId, WebhookEventTypes.PaymentSucceeded, cancellationToken);
+        await emails.ReceiptAsync(connection, transaction, tenant, paymentId, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        mailSignal.Wake();
         return true;
     }
 }

@@ -17,6 +17,7 @@ public static class PaymentsServices
         builder.Services.AddSingleton<CheckoutStore>();
         builder.Services.AddSingleton<CheckoutService>();
         builder.Services.AddSingleton<PaymentEvents>();
+        builder.Services.AddSingleton<PaymentEmails>();
         builder.Services.AddSingleton<PaymentWriter>();
         builder.Services.AddSingleton<PaymentQueries>();
         builder.Services.AddSingleton<InvoiceStore>();

@@ -3,6 +3,7 @@ using Clientele.Features.Payments;
 using Clientele.Features.Payments.Processor;
 using Clientele.Features.Webhooks;
 using Clientele.Platform.Api;
+using Clientele.Platform.Email;
 using Clientele.Primitives;
 using Dapper;
 using Npgsql;
@@ -24,7 +25,8 @@ public abstract record RefundOutcome
 /// refund); then the processor refunds with the refund id as idempotency key, and the refund
 /// succeeds with its credit note, or fails and gives the reservation back.
 /// </summary>
-public sealed class RefundService(NpgsqlDataSource dataSource, PaymentProcessors processors, PaymentEvents events, TimeProvider clock, ILogger<RefundService> logger)
+public sealed class RefundService(NpgsqlDataSource dataSource, PaymentProcessors processors, PaymentEvents events, PaymentEmails emails, EmailDispatchSignal mailSignal,
+    TimeProvider clock, ILogger<RefundService> logger)
 {
     private sealed record Line(string ProductId, long Amount, long RefundedAmount);
 
@@ -177,8 +179,13 @@ public sealed class RefundService(NpgsqlDataSource dataSource, PaymentProcessors
                     mode = tenant.ModeText,
                 }, transaction, cancellationToken: cancellationToken));
             await events.RefundAsync(connection, transaction, tenant, refundId, WebhookEventTypes.RefundSucceeded, cancellationToken);
+            await emails.RefundProcessedAsync(connection, transaction, tenant, refundId, cancellationToken);
         }
         await transaction.CommitAsync(cancellationToken);
+        if (updated == 1)
+        {
+            mailSignal.Wake();
+        }
     }
 
     /// <summary>The processor refused: the refund fails and its reservation is given back.</summary>

@@ -1,0 +1,93 @@
+using System.Globalization;
+using Clientele.Features.Checkout;
+using Clientele.Features.Portal.Localization;
+using Clientele.Platform;
+using Clientele.Platform.Email;
+using Clientele.Primitives;
+using Dapper;
+using Microsoft.Extensions.Localization;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace Clientele.Features.Payments;
+
+/// <summary>
+/// The customer's payment receipt and "refund processed" e-mails, queued in the transaction that
+/// records the payment or refund, so a rollback sends nothing. The language is the one the customer
+/// last chose in the portal, else English (businesses have no language setting yet). The e-mails
+/// hold amounts, numbers and token links to the PDFs; card details never reach them.
+/// </summary>
+public sealed class PaymentEmails(EmailOutbox outbox, IStringLocalizer<CheckoutText> text, IOptions<PublicUrlOptions> urls, ILogger<PaymentEmails> logger)
+{
+    public const string ReceiptKind = "payment_receipt";
+    public const string RefundKind = "refund_processed";
+
+    private sealed record Recipient(string Email, string Name, string? PortalCulture, string BusinessName, string? AccentColor, long Amount, string Currency);
+
+    /// <summary>Queues the receipt of a payment that has an invoice (a payment of nothing has none, and no receipt).</summary>
+    public async Task ReceiptAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Tenant tenant, string paymentId, CancellationToken cancellationToken)
+    {
+        var row = await connection.QuerySingleOrDefaultAsync<(string Email, string Name, string? PortalCulture, string BusinessName, string? AccentColor, long Amount, string Currency, string Number, string Token)>(
+            new CommandDefinition("""
+                SELECT c.email, c.name, c.portal_culture, b.name, b.accent_color, p.total_amount, p.currency, i.number, i.access_token
+                FROM payments p
+                JOIN customers c ON c.id = p.customer_id
+                JOIN businesses b ON b.id = p.business_id
+                JOIN invoices i ON i.payment_id = p.id
+                WHERE p.id = @paymentId AND p.business_id = @businessId AND p.mode = @mode
+                """, new { paymentId, businessId = tenant.BusinessId, mode = tenant.ModeText }, transaction, cancellationToken: cancellationToken));
+        if (row.Email is null)
+        {
+            return;
+        }
+        var to = new Recipient(row.Email, row.Name, row.PortalCulture, row.BusinessName, row.AccentColor, row.Amount, row.Currency);
+        var link = $"{PaymentsApi.InvoiceBase(urls.Value)}/invoices/payments/{paymentId}?token={row.Token}";
+        var message = Render(ReceiptKind, to, link, (amount) =>
+        (
+            text["ReceiptSubject", to.BusinessName],
+            [text["ReceiptIntro", amount, to.BusinessName], text["ReceiptInvoice", row.Number]],
+            text["ReceiptButton"]
+        ));
+        await outbox.EnqueueAsync(connection, transaction, EmailScope.For(tenant), message, cancellationToken);
+        logger.LogInformation("Receipt for payment {PaymentId} of {BusinessId} ({Mode}) queued in {Culture}", paymentId, tenant.BusinessId, tenant.ModeText, message.Culture);
+    }
+
+    /// <summary>Queues "refund processed" for a succeeded refund with its credit note.</summary>
+    public async Task RefundProcessedAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Tenant tenant, string refundId, CancellationToken cancellationToken)
+    {
+        var row = await connection.QuerySingleOrDefaultAsync<(string Email, string Name, string? PortalCulture, string BusinessName, string? AccentColor, long Amount, string Currency, string PaymentId, string Token)>(
+            new CommandDefinition("""
+                SELECT c.email, c.name, c.portal_culture, b.name, b.accent_color, r.amount, r.currency, r.payment_id, n.access_token
+                FROM refunds r
+                JOIN customers c ON c.id = r.customer_id
+                JOIN businesses b ON b.id = r.business_id
+                JOIN credit_notes n ON n.refund_id = r.id
+                WHERE r.id = @refundId AND r.business_id = @businessId AND r.mode = @mode
+                """, new { refundId, businessId = tenant.BusinessId, mode = tenant.ModeText }, transaction, cancellationToken: cancellationToken));
+        if (row.Email is null)
+        {
+            return;
+        }
+        var to = new Recipient(row.Email, row.Name, row.PortalCulture, row.BusinessName, row.AccentColor, row.Amount, row.Currency);
+        var link = $"{PaymentsApi.InvoiceBase(urls.Value)}/invoices/refunds/{refundId}?token={row.Token}";
+        var message = Render(RefundKind, to, link, (amount) =>
+        (
+            text["RefundSubject", to.BusinessName],
+            [text["RefundIntro", amount, to.BusinessName], text["RefundReference", row.PaymentId]],
+            text["RefundButton"]
+        ));
+        await outbox.EnqueueAsync(connection, transaction, EmailScope.For(tenant), message, cancellationToken);
+        logger.LogInformation("Refund e-mail for refund {RefundId} of {BusinessId} ({Mode}) queued in {Culture}", refundId, tenant.BusinessId, tenant.ModeText, message.Culture);
+    }
+
+    private EmailMessage Render(string kind, Recipient to, string link, Func<string, (LocalizedString Subject, LocalizedString[] Lines, LocalizedString Button)> compose)
+    {
+        var culture = PortalCultures.Resolve(to.PortalCulture);
+        using var scope = CultureScope.Use(culture);
+        // Texts follow the language; money needs a region's conventions ("es" → "es-ES").
+        var amount = Currency.Find(to.Currency).Format(to.Amount, CultureInfo.CreateSpecificCulture(culture.Name));
+        var (subject, lines, button) = compose(amount);
+        var body = new CustomerEmailBody(subject, text["EmailGreeting", to.Name], [.. lines.Select(l => l.Value)], button, link, text["EmailKeep"], to.AccentColor, culture);
+        return new EmailMessage(kind, to.Email, subject, body.Text(), body.Html(), culture.Name, to.BusinessName);
+    }
+}

@@ -1,0 +1,53 @@
+using System.Text.RegularExpressions;
+using Clientele.Tests.Infrastructure;
+using Microsoft.Playwright;
+
+namespace Clientele.Tests.Checkout;
+
+/// <summary>The hosted payment page as a customer uses it: the machine's Chromium, headless, scripts on.</summary>
+[Collection(SerialPortalCollection.Name)]
+public sealed class CheckoutBrowserTests(AppFixture app, BrowserFixture browser)
+{
+    [Fact]
+    public async Task A_declined_card_shows_its_reason_then_a_good_card_pays_and_lands_on_the_receipt()
+    {
+        var business = await app.CreateBusinessAsync("Browser Checkout Co");
+        var checkout = new CheckoutDriver(app, business.Test);
+        var session = await business.Test.PostJsonAsync("/checkouts", new
+        {
+            product_cart = new[] { new { product_id = await checkout.ProductAsync(4200), quantity = 1 } },
+            customer = new { email = $"browser-{Guid.NewGuid():N}@example.com", name = "Bruno Browser" },
+            billing_address = new { country = "US" },
+        });
+
+        await using var context = await browser.NewContextAsync();
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(session.Str("checkout_url"));
+        await Assertions.Expect(page.GetByText("Browser Checkout Co").First).ToBeVisibleAsync();
+
+        await PayAsync(page, CheckoutDriver.Declined);
+        var alert = page.GetByRole(AriaRole.Alert).Filter(new() { HasText = "Your card was declined. Try another card." });
+        await Assertions.Expect(alert).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByLabel("Card number")).ToBeEditableAsync();
+
+        await PayAsync(page, CheckoutDriver.Visa);
+        await page.WaitForURLAsync(new Regex("/receipt"));
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Payment received" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "Download the invoice (PDF)" })).ToBeVisibleAsync();
+        var paymentId = await page.Locator("#payment-id").InnerTextAsync();
+
+        var payment = await business.Test.GetJsonAsync($"/payments/{paymentId}");
+        Assert.Equal("succeeded", payment.Str("status"));
+        Assert.Equal(session.Str("session_id"), payment.Str("checkout_session_id"));
+        Assert.Equal("4242", payment.Str("card_last_four"));
+    }
+
+    private static async Task PayAsync(IPage page, string card)
+    {
+        await page.GetByLabel("Card number").FillAsync(card);
+        await page.GetByLabel("Expiry date").FillAsync("12/39");
+        await page.GetByLabel("Security code (CVC)").FillAsync("123");
+        await page.GetByLabel("Name on card").FillAsync("Bruno Browser");
+        await page.GetByRole(AriaRole.Button, new() { NameRegex = new Regex("^Pay ") }).ClickAsync();
+    }
+}
