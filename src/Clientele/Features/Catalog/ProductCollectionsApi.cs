@@ -30,15 +30,12 @@ public static class ProductCollectionsApi
 
     private static async Task<IResult> CreateAsync(HttpRequest request, Tenant tenant, CollectionStore store, CollectionQueries queries, CancellationToken cancellationToken)
     {
-        var (body, error) = await JsonBody.ReadAsync(request, cancellationToken);
-        if (error is not null)
+        var parsed = await JsonBody.ParseAsync(request, CollectionInputReader.ParseCreate, cancellationToken);
+        if (parsed.Failed)
         {
-            return error;
+            return parsed.Error;
         }
-        if (CollectionInputReader.ParseCreate(body!) is not { } input)
-        {
-            return body!.ErrorResult;
-        }
+        var input = parsed.Input;
         var outcome = await store.CreateAsync(tenant, input, cancellationToken);
         return outcome is CollectionOutcome.Done done
             ? Results.Ok(await queries.FindAsync(tenant, done.Id, cancellationToken))
@@ -130,15 +127,12 @@ public static class ProductCollectionsApi
 
     private static async Task<IResult> AddItemsAsync(string id, string group_id, HttpRequest request, Tenant tenant, CollectionStore store, CollectionQueries queries, CancellationToken cancellationToken)
     {
-        var (body, error) = await JsonBody.ReadAsync(request, cancellationToken);
-        if (error is not null)
+        var parsed = await JsonBody.ParseAsync(request, CollectionInputReader.ParseProducts, cancellationToken);
+        if (parsed.Failed)
         {
-            return error;
+            return parsed.Error;
         }
-        if (CollectionInputReader.ParseProducts(body!) is not { } products)
-        {
-            return body!.ErrorResult;
-        }
+        var products = parsed.Input;
         var outcome = await store.AddItemsAsync(tenant, id, group_id, products, cancellationToken);
         if (outcome is not CollectionOutcome.Done)
         {

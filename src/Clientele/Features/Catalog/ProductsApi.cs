@@ -21,16 +21,12 @@ public static class ProductsApi
 
     private static async Task<IResult> CreateAsync(HttpRequest request, Tenant tenant, ProductStore store, CancellationToken cancellationToken)
     {
-        var (body, error) = await JsonBody.ReadAsync(request, cancellationToken);
-        if (error is not null)
+        var parsed = await JsonBody.ParseAsync(request, body => ProductInput.ParseCreate(body, tenant), cancellationToken);
+        if (parsed.Failed)
         {
-            return error;
+            return parsed.Error;
         }
-        var fields = ProductInput.ParseCreate(body!, tenant);
-        if (fields is null)
-        {
-            return body!.ErrorResult;
-        }
+        var fields = parsed.Input;
         var product = await store.CreateAsync(tenant, fields, cancellationToken);
         return Results.Ok(product.ToResponse());
     }
@@ -60,16 +56,12 @@ public static class ProductsApi
 
     private static async Task<IResult> PatchAsync(string id, HttpRequest request, Tenant tenant, ProductStore store, CancellationToken cancellationToken)
     {
-        var (body, error) = await JsonBody.ReadAsync(request, cancellationToken);
-        if (error is not null)
+        var parsed = await JsonBody.ParseAsync(request, body => ProductInput.ParsePatch(body, tenant), cancellationToken);
+        if (parsed.Failed)
         {
-            return error;
+            return parsed.Error;
         }
-        var fields = ProductInput.ParsePatch(body!, tenant);
-        if (fields is null)
-        {
-            return body!.ErrorResult;
-        }
+        var fields = parsed.Input;
         var found = fields.IsEmpty
             ? await store.FindAsync(tenant, id, cancellationToken) is not null
             : await store.UpdateAsync(tenant, id, fields, cancellationToken);

@@ -29,15 +29,12 @@ public static class CheckoutsApi
 
     private static async Task<IResult> CreateAsync(HttpRequest request, Tenant tenant, NpgsqlDataSource dataSource, CheckoutStore store, CustomerStore customers, IOptions<PublicUrlOptions> urls, CancellationToken cancellationToken)
     {
-        var (body, error) = await JsonBody.ReadAsync(request, cancellationToken);
-        if (error is not null)
+        var parsed = await JsonBody.ParseAsync(request, CheckoutInput.Parse, cancellationToken);
+        if (parsed.Failed)
         {
-            return error;
+            return parsed.Error;
         }
-        if (CheckoutInput.Parse(body!) is not { } input)
-        {
-            return body!.ErrorResult;
-        }
+        var input = parsed.Input;
         if (input.CustomerId is not null && await customers.FindAsync(tenant, input.CustomerId, cancellationToken) is null)
         {
             return ApiResults.Invalid(new ValidationError("customer.customer_id", "is not a customer of this business"));

@@ -23,16 +23,12 @@ public static class CustomersApi
 
     private static async Task<IResult> CreateAsync(HttpRequest request, Tenant tenant, CustomerStore store, CancellationToken cancellationToken)
     {
-        var (body, error) = await JsonBody.ReadAsync(request, cancellationToken);
-        if (error is not null)
+        var parsed = await JsonBody.ParseAsync(request, CustomerInput.ParseCreate, cancellationToken);
+        if (parsed.Failed)
         {
-            return error;
+            return parsed.Error;
         }
-        var input = CustomerInput.ParseCreate(body!);
-        if (input is null)
-        {
-            return body!.ErrorResult;
-        }
+        var input = parsed.Input;
         var (customer, _) = await store.CreateOrGetAsync(tenant, input, cancellationToken);
         return Results.Ok(customer.ToResponse());
     }
@@ -61,16 +57,12 @@ public static class CustomersApi
 
     private static async Task<IResult> PatchAsync(string customer_id, HttpRequest request, Tenant tenant, CustomerStore store, CancellationToken cancellationToken)
     {
-        var (body, error) = await JsonBody.ReadAsync(request, cancellationToken);
-        if (error is not null)
+        var parsed = await JsonBody.ParseAsync(request, CustomerInput.ParsePatch, cancellationToken);
+        if (parsed.Failed)
         {
-            return error;
+            return parsed.Error;
         }
-        var changes = CustomerInput.ParsePatch(body!);
-        if (changes is null)
-        {
-            return body!.ErrorResult;
-        }
+        var changes = parsed.Input;
         return await store.UpdateAsync(tenant, customer_id, changes, cancellationToken) switch
         {
             UpdateOutcome.Updated updated => Results.Ok(updated.Customer.ToResponse()),

@@ -23,15 +23,12 @@ public static class RefundsApi
 
     private static async Task<IResult> CreateAsync(HttpRequest request, Tenant tenant, RefundService refunds, NpgsqlDataSource dataSource, CancellationToken cancellationToken)
     {
-        var (body, error) = await JsonBody.ReadAsync(request, cancellationToken);
-        if (error is not null)
+        var parsed = await JsonBody.ParseAsync(request, RefundInput.Parse, cancellationToken);
+        if (parsed.Failed)
         {
-            return error;
+            return parsed.Error;
         }
-        if (RefundInput.Parse(body!) is not { } input)
-        {
-            return body!.ErrorResult;
-        }
+        var input = parsed.Input;
         return await refunds.CreateAsync(tenant, input, cancellationToken) switch
         {
             RefundOutcome.Created created => Results.Ok((await FindAsync(dataSource, tenant, created.RefundId, cancellationToken))!.ToResponse()),

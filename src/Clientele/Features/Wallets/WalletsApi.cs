@@ -41,16 +41,12 @@ public static class WalletsApi
 
     private static async Task<IResult> CreateEntryAsync(string customer_id, HttpRequest request, Tenant tenant, ManualEntries entries, CancellationToken cancellationToken)
     {
-        var (body, error) = await JsonBody.ReadAsync(request, cancellationToken);
-        if (error is not null)
+        var parsed = await JsonBody.ParseAsync(request, ManualEntryInput.Parse, cancellationToken);
+        if (parsed.Failed)
         {
-            return error;
+            return parsed.Error;
         }
-        var input = ManualEntryInput.Parse(body!);
-        if (input is null)
-        {
-            return body!.ErrorResult;
-        }
+        var input = parsed.Input;
         return await entries.PostAsync(tenant, customer_id, input, cancellationToken) switch
         {
             ManualEntryOutcome.Done done => Results.Ok(done.Wallet.ToResponse()),

@@ -24,16 +24,12 @@ public static class WebhooksApi
 
     private static async Task<IResult> CreateAsync(HttpRequest request, Tenant tenant, WebhookEndpointStore store, CancellationToken cancellationToken)
     {
-        var (body, error) = await JsonBody.ReadAsync(request, cancellationToken);
-        if (error is not null)
+        var parsed = await JsonBody.ParseAsync(request, body => WebhookInput.Parse(body, isCreate: true), cancellationToken);
+        if (parsed.Failed)
         {
-            return error;
+            return parsed.Error;
         }
-        var settings = WebhookInput.Parse(body!, isCreate: true);
-        if (settings is null)
-        {
-            return body!.ErrorResult;
-        }
+        var settings = parsed.Input;
         return await store.CreateAsync(tenant, settings, cancellationToken) switch
         {
             WebhookCreateOutcome.Created created => Results.Ok(created.Endpoint.ToResponse()),
@@ -69,16 +65,12 @@ public static class WebhooksApi
 
     private static async Task<IResult> PatchAsync(string webhook_id, HttpRequest request, Tenant tenant, WebhookEndpointStore store, CancellationToken cancellationToken)
     {
-        var (body, error) = await JsonBody.ReadAsync(request, cancellationToken);
-        if (error is not null)
+        var parsed = await JsonBody.ParseAsync(request, body => WebhookInput.Parse(body, isCreate: false), cancellationToken);
+        if (parsed.Failed)
         {
-            return error;
+            return parsed.Error;
         }
-        var settings = WebhookInput.Parse(body!, isCreate: false);
-        if (settings is null)
-        {
-            return body!.ErrorResult;
-        }
+        var settings = parsed.Input;
         return await store.UpdateAsync(tenant, webhook_id, settings, cancellationToken) is { } endpoint
             ? Results.Ok(endpoint.ToResponse())
             : ApiResults.NotFound("Webhook");
@@ -111,16 +103,12 @@ public static class WebhooksApi
 
     private static async Task<IResult> PatchHeadersAsync(string webhook_id, HttpRequest request, Tenant tenant, WebhookEndpointStore store, CancellationToken cancellationToken)
     {
-        var (body, error) = await JsonBody.ReadAsync(request, cancellationToken);
-        if (error is not null)
+        var parsed = await JsonBody.ParseAsync(request, WebhookInput.ParseHeaders, cancellationToken);
+        if (parsed.Failed)
         {
-            return error;
+            return parsed.Error;
         }
-        var headers = WebhookInput.ParseHeaders(body!);
-        if (headers is null)
-        {
-            return body!.ErrorResult;
-        }
+        var headers = parsed.Input;
         return await store.MergeHeadersAsync(tenant, webhook_id, headers, cancellationToken) ? Results.Ok() : ApiResults.NotFound("Webhook");
     }
 }

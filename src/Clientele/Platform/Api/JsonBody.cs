@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 
 namespace Clientele.Platform.Api;
@@ -61,6 +62,22 @@ public sealed class JsonBody
 
     /// <summary>A body built by the server itself (a form's fields as JSON), validated with the same rules as the API's.</summary>
     public static JsonBody Of(JsonElement root) => new(root.Clone());
+
+    /// <summary>
+    /// Reads the body and parses it with a feature's input rules: the parsed input, or the response
+    /// to send instead (400 for unreadable JSON, 422 naming every bad field).
+    /// </summary>
+    public static async Task<ParsedBody<T>> ParseAsync<T>(HttpRequest request, Func<JsonBody, T?> parse, CancellationToken cancellationToken)
+        where T : class
+    {
+        var (body, error) = await ReadAsync(request, cancellationToken);
+        if (error is not null)
+        {
+            return new(null, error);
+        }
+        var input = parse(body!);
+        return input is null ? new(null, body!.ErrorResult) : new(input, null);
+    }
 
     public void AddError(string field, string problem) => errors.Add(new ValidationError(prefix + field, problem));
 
@@ -187,4 +204,13 @@ public sealed class JsonBody
     }
 
     public bool HasErrorFor(string field) => errors.Exists(e => e.Field == prefix + field);
+}
+
+/// <summary>A parsed request body: the input, or the error response to send instead.</summary>
+public readonly record struct ParsedBody<T>(T? Input, ApiErrorResult? Error)
+    where T : class
+{
+    [MemberNotNullWhen(false, nameof(Input))]
+    [MemberNotNullWhen(true, nameof(Error))]
+    public bool Failed => Error is not null;
 }
