@@ -49,41 +49,76 @@ public static class CheckoutInput
             }
         }
 
-        string? customerId = null, email = null, name = null;
-        if (body.Element("customer").Value is { } customerElement && body.Child("customer", customerElement) is { } customer)
-        {
-            customerId = customer.String("customer_id").Value;
-            if (customerId is null)
-            {
-                var rawEmail = customer.String("email").Value;
-                email = EmailAddress.Normalize(rawEmail);
-                if (email is null)
-                {
-                    customer.AddError("email", rawEmail is null ? "is required when customer_id is not given" : "is not a valid e-mail address");
-                }
-                name = InputRules.OptionalText(customer, "name", CustomerInput.MaxNameLength);
-            }
-        }
+        var (customerId, email, name) = ParseCustomer(body, "customer", required: false);
+        var billing = ParseBilling(body, "billing_address", required: false);
 
-        BillingAddress? billing = null;
-        if (body.Element("billing_address").Value is { } billingElement && body.Child("billing_address", billingElement) is { } address)
-        {
-            var country = address.RequiredText("country", 2);
-            if (country is not null && (country.Length != 2 || !country.All(char.IsAsciiLetterUpper)))
-            {
-                address.AddError("country", "must be an ISO 3166-1 alpha-2 code such as US");
-            }
-            billing = new BillingAddress(country ?? "", InputRules.OptionalText(address, "city", 200), InputRules.OptionalText(address, "state", 200),
-                InputRules.OptionalText(address, "street", 500), InputRules.OptionalText(address, "zipcode", 20));
-        }
+        var returnUrl = ParseReturnUrl(body);
+        var metadata = body.Element("metadata").Value is { } element ? Metadata.Validate("metadata", element, body) : Metadata.EmptyJson;
+        return body.HasErrors ? null : new CheckoutRequest(cart, customerId, email, name, billing, returnUrl, metadata!);
+    }
 
+    /// <summary>The reference's CustomerRequest: <c>{customer_id}</c> or <c>{email, name?}</c>.</summary>
+    public static (string? CustomerId, string? Email, string? Name) ParseCustomer(JsonBody body, string field, bool required)
+    {
+        if (body.Element(field).Value is not { } element)
+        {
+            if (required)
+            {
+                body.AddError(field, "is required: {customer_id} or {email, name}");
+            }
+            return (null, null, null);
+        }
+        if (body.Child(field, element) is not { } customer)
+        {
+            return (null, null, null);
+        }
+        var customerId = customer.String("customer_id").Value;
+        if (customerId is not null)
+        {
+            return (customerId, null, null);
+        }
+        var rawEmail = customer.String("email").Value;
+        var email = EmailAddress.Normalize(rawEmail);
+        if (email is null)
+        {
+            customer.AddError("email", rawEmail is null ? "is required when customer_id is not given" : "is not a valid e-mail address");
+        }
+        return (null, email, InputRules.OptionalText(customer, "name", CustomerInput.MaxNameLength));
+    }
+
+    /// <summary>The reference's BillingAddress: <c>country</c> (ISO 3166-1 alpha-2) and optional lines.</summary>
+    public static BillingAddress? ParseBilling(JsonBody body, string field, bool required)
+    {
+        if (body.Element(field).Value is not { } element)
+        {
+            if (required)
+            {
+                body.AddError(field, "is required (at least its country)");
+            }
+            return null;
+        }
+        if (body.Child(field, element) is not { } address)
+        {
+            return null;
+        }
+        var country = address.RequiredText("country", 2);
+        if (country is not null && (country.Length != 2 || !country.All(char.IsAsciiLetterUpper)))
+        {
+            address.AddError("country", "must be an ISO 3166-1 alpha-2 code such as US");
+        }
+        return new BillingAddress(country ?? "", InputRules.OptionalText(address, "city", 200), InputRules.OptionalText(address, "state", 200),
+            InputRules.OptionalText(address, "street", 500), InputRules.OptionalText(address, "zipcode", 20));
+    }
+
+    public static string? ParseReturnUrl(JsonBody body)
+    {
         var returnUrl = InputRules.OptionalText(body, "return_url", 2000);
         if (returnUrl is not null && !(Uri.TryCreate(returnUrl, UriKind.Absolute, out var uri) && uri.Scheme is "https" or "http"))
         {
             body.AddError("return_url", "must be an absolute http or https URL");
+            return null;
         }
-        var metadata = body.Element("metadata").Value is { } element ? Metadata.Validate("metadata", element, body) : Metadata.EmptyJson;
-        return body.HasErrors ? null : new CheckoutRequest(cart, customerId, email, name, billing, returnUrl, metadata!);
+        return returnUrl;
     }
 
     /// <summary>

@@ -14,7 +14,7 @@ public sealed class CheckoutSession
     public const string Columns = """
         id, business_id, mode, customer_id, customer_email, customer_name, billing::text AS billing, currency, total_amount,
         cart::text AS cart, return_url, metadata::text AS metadata, status, attempt_key, attempt_started_at,
-        attempt_card::text AS attempt_card, payment_id, expires_at, created_at
+        attempt_card::text AS attempt_card, payment_id, expires_at, created_at, subscription_id, purpose
         """;
 
     public string Id { get; init; } = "";
@@ -54,6 +54,11 @@ public sealed class CheckoutSession
     public DateTime ExpiresAt { get; init; }
 
     public DateTime CreatedAt { get; init; }
+
+    /// <summary>The subscription this session starts (purpose <c>subscription</c>) or repairs (<c>update_payment_method</c>).</summary>
+    public string? SubscriptionId { get; init; }
+
+    public string Purpose { get; init; } = "purchase";
 
     public Tenant Tenant => new(BusinessId, ModeText.Parse(Mode));
 

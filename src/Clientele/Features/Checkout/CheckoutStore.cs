@@ -15,13 +15,18 @@ public sealed class CheckoutStore(NpgsqlDataSource dataSource, TimeProvider cloc
 
     public async Task<CheckoutSession> CreateAsync(Tenant tenant, CheckoutRequest request, IReadOnlyList<CartLine> lines, string currency, CancellationToken cancellationToken)
     {
-        var now = clock.GetUtcNow().UtcDateTime;
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return await connection.QuerySingleAsync<CheckoutSession>(new CommandDefinition($"""
+        return await InsertAsync(connection, null, tenant, request, lines, currency, clock.GetUtcNow().UtcDateTime, null, cancellationToken);
+    }
+
+    /// <summary>Writes a session in the caller's transaction; <paramref name="subscription"/> ties it to the subscription it starts or repairs.</summary>
+    public static Task<CheckoutSession> InsertAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, Tenant tenant, CheckoutRequest request,
+        IReadOnlyList<CartLine> lines, string currency, DateTime now, (string Id, string Purpose)? subscription, CancellationToken cancellationToken) =>
+        connection.QuerySingleAsync<CheckoutSession>(new CommandDefinition($"""
             INSERT INTO checkout_sessions (id, business_id, mode, customer_id, customer_email, customer_name, billing, currency, total_amount,
-                cart, return_url, metadata, status, expires_at, created_at, updated_at)
+                cart, return_url, metadata, status, expires_at, created_at, updated_at, subscription_id, purpose)
             VALUES (@id, @businessId, @mode, @CustomerId, @CustomerEmail, @CustomerName, @billing::jsonb, @currency, @total,
-                @cart::jsonb, @ReturnUrl, @MetadataJson::jsonb, 'open', @expires, @now, @now)
+                @cart::jsonb, @ReturnUrl, @MetadataJson::jsonb, 'open', @expires, @now, @now, @subscriptionId, @purpose)
             RETURNING {CheckoutSession.Columns}
             """,
             new
@@ -40,8 +45,9 @@ public sealed class CheckoutStore(NpgsqlDataSource dataSource, TimeProvider cloc
                 request.MetadataJson,
                 expires = now + Lifetime,
                 now,
-            }, cancellationToken: cancellationToken));
-    }
+                subscriptionId = subscription?.Id,
+                purpose = subscription?.Purpose ?? "purchase",
+            }, transaction, cancellationToken: cancellationToken));
 
     /// <summary>By id only: the id is the capability the hosted page link carries (142 random bits).</summary>
     public async Task<CheckoutSession?> FindAsync(string sessionId, CancellationToken cancellationToken)

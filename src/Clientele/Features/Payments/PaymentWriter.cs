@@ -11,7 +11,7 @@ using Npgsql;
 namespace Clientele.Features.Payments;
 
 /// <summary>Writes a checkout's payment: its row and lines first, then its outcome with everything that follows in one transaction.</summary>
-public sealed class PaymentWriter(NpgsqlDataSource dataSource, TimeProvider clock, PaymentEvents events, PaymentEmails emails, EmailDispatchSignal mailSignal)
+public sealed class PaymentWriter(NpgsqlDataSource dataSource, TimeProvider clock, PaymentEvents events, PaymentEmails emails, EmailDispatchSignal mailSignal, Subscriptions.SubscriptionService subscriptions)
 {
     /// <summary>The session's one payment, created on the first attempt and reused by retries.</summary>
     public async Task<string> EnsurePaymentAsync(CheckoutSession session, string customerId, BillingAddress billing, CancellationToken cancellationToken)
@@ -151,6 +151,8 @@ public sealed class PaymentWriter(NpgsqlDataSource dataSource, TimeProvider cloc
             return true;
         }
         await events.PaymentAsync(connection, transaction, tenant, paymentId, WebhookEventTypes.PaymentSucceeded, cancellationToken);
+        // A session tied to a subscription starts or repairs it (after payment.succeeded, as the seeds' order says).
+        await subscriptions.CheckoutPaidAsync(connection, transaction, session, paymentId, paymentMethodId, cancellationToken);
         await emails.ReceiptAsync(connection, transaction, tenant, paymentId, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         mailSignal.Wake();

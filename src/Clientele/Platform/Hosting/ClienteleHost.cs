@@ -6,6 +6,7 @@ using Clientele.Features.Demo;
 using Clientele.Features.Health;
 using Clientele.Features.Invoices;
 using Clientele.Features.Payments;
+using Clientele.Features.Subscriptions;
 using Clientele.Features.Payments.Processor;
 using Clientele.Features.Portal;
 using Clientele.Features.Portal.Shell;
@@ -40,6 +41,7 @@ public static class ClienteleHost
         builder.AddWebhooks();
         builder.AddCatalog();
         builder.AddPayments();
+        builder.AddSubscriptions();
 
         builder.AddClienteleDataProtection();
         builder.AddClienteleEmail();
@@ -80,6 +82,7 @@ public static class ClienteleHost
         app.MapPaymentsApi();
         app.MapPaymentMethodsApi();
         app.MapRefundsApi();
+        app.MapSubscriptionsApi();
         app.MapInvoicesApi();
         app.MapClientelePortal();
         app.MapRazorPages();

@@ -1,0 +1,205 @@
+using Clientele.Features.Catalog;
+using Clientele.Platform.Email;
+using Clientele.Primitives;
+using Dapper;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace Clientele.Features.Subscriptions;
+
+/// <summary>What one pass of the renewal worker did.</summary>
+public sealed record RenewalPass(int Renewed, int Failed, int Pending, int Ended, int Recovered, int Notices)
+{
+    public static RenewalPass operator +(RenewalPass a, RenewalPass b) =>
+        new(a.Renewed + b.Renewed, a.Failed + b.Failed, a.Pending + b.Pending, a.Ended + b.Ended, a.Recovered + b.Recovered, a.Notices + b.Notices);
+}
+
+/// <summary>
+/// Renews due subscriptions. Each batch is claimed with <c>FOR UPDATE SKIP LOCKED</c> (so any number
+/// of workers in any number of processes share the work without waiting on each other); in the
+/// claiming transaction each subscription is ended (cancel at period end, end of term), gets its
+/// scheduled plan change, or has its renewal charge started (<see cref="SubscriptionBilling.StartAsync"/>:
+/// wallet first, one charge per period by a unique index and an idempotency key). After the commit
+/// the card parts go to the processor and each outcome is recorded in its own transaction.
+/// </summary>
+public sealed class RenewalRunner(NpgsqlDataSource dataSource, TimeProvider clock, SubscriptionBilling billing, SubscriptionEvents events,
+    SubscriptionEmails emails, EmailDispatchSignal mailSignal, IOptions<SubscriptionOptions> options, ILogger<RenewalRunner> logger)
+{
+    /// <summary>Runs until nothing is due. <paramref name="businessId"/> limits the pass to one business (operators, tests).</summary>
+    public async Task<RenewalPass> RunOnceAsync(string? businessId, CancellationToken cancellationToken)
+    {
+        var total = new RenewalPass(0, 0, 0, 0, await billing.RecoverAsync(businessId, cancellationToken), await QueueNoticesAsync(businessId, cancellationToken));
+        while (true)
+        {
+            var (pass, claimed) = await RenewBatchAsync(businessId, cancellationToken);
+            total += pass;
+            if (claimed < options.Value.BatchSize)
+            {
+                return total;
+            }
+        }
+    }
+
+    private async Task<(RenewalPass Pass, int Claimed)> RenewBatchAsync(string? businessId, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var started = new List<StartedCharge>();
+        var ended = 0;
+        var renewedFree = 0;
+        int claimed;
+        await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
+        await using (var transaction = await connection.BeginTransactionAsync(cancellationToken))
+        {
+            var due = (await connection.QueryAsync<Subscription>(new CommandDefinition(Subscription.Select + """
+                 WHERE s.status = 'active' AND NOT s.on_demand AND s.charge_in_flight IS NULL AND s.next_billing_date <= @now
+                   AND (@businessId::text IS NULL OR s.business_id = @businessId)
+                ORDER BY s.next_billing_date
+                LIMIT @batch
+                FOR UPDATE OF s SKIP LOCKED
+                """, new { now, businessId, batch = options.Value.BatchSize }, transaction, cancellationToken: cancellationToken))).AsList();
+            claimed = due.Count;
+            foreach (var subscription in due)
+            {
+                if (subscription.CancelAtNextBillingDate)
+                {
+                    await billing.EndAsync(connection, transaction, subscription, SubscriptionStatus.Cancelled, now, cancellationToken);
+                    ended++;
+                    continue;
+                }
+                if (subscription.ExpiresAt is { } expiresAt && subscription.NextBillingDate >= expiresAt)
+                {
+                    await billing.EndAsync(connection, transaction, subscription, SubscriptionStatus.Expired, now, cancellationToken);
+                    ended++;
+                    continue;
+                }
+                var plan = await ScheduledPlanAsync(connection, transaction, subscription, now, cancellationToken);
+                var amount = plan?.Amount ?? subscription.RecurringPreTaxAmount;
+                if (amount == 0)
+                {
+                    var current = plan is null ? subscription : (await SubscriptionStore.FindAsync(connection, transaction, subscription.Tenant, subscription.Id, cancellationToken))!;
+                    await AdvanceFreeAsync(connection, transaction, current, now, cancellationToken);
+                    renewedFree++;
+                    continue;
+                }
+                started.Add(await billing.StartAsync(connection, transaction, subscription, new ChargeRequestPlan(
+                    ChargeKinds.Renewal, amount, plan?.ProductId ?? subscription.ProductId, plan?.ProductName ?? subscription.ProductName, null,
+                    plan?.Quantity ?? subscription.Quantity, plan?.UnitAmount ?? subscription.UnitAmount, UseWallet: true,
+                    subscription.PaymentMethodId, Platform.Api.Metadata.EmptyJson, PeriodStart: subscription.NextBillingDate, DueOnFailure: true), cancellationToken));
+            }
+            await transaction.CommitAsync(cancellationToken);
+        }
+        if (ended > 0)
+        {
+            mailSignal.Wake();
+        }
+
+        var outcomes = new System.Collections.Concurrent.ConcurrentBag<ChargeOutcome>();
+        await Parallel.ForEachAsync(started, new ParallelOptions { MaxDegreeOfParallelism = options.Value.Parallelism, CancellationToken = cancellationToken },
+            async (charge, ct) => outcomes.Add(await billing.CompleteAsync(charge, ct)));
+        var pass = new RenewalPass(
+            renewedFree + outcomes.Count(o => o == ChargeOutcome.Succeeded),
+            outcomes.Count(o => o == ChargeOutcome.Failed),
+            outcomes.Count(o => o == ChargeOutcome.Pending),
+            ended, 0, 0);
+        if (claimed > 0)
+        {
+            logger.LogInformation("Renewal batch: {Claimed} due, {Renewed} renewed, {Failed} failed, {Pending} pending, {Ended} ended", claimed, pass.Renewed, pass.Failed, pass.Pending, pass.Ended);
+        }
+        return (pass, claimed);
+    }
+
+    /// <summary>A plan change scheduled for this billing date takes effect before the renewal is priced.</summary>
+    private async Task<SubscriptionPlan?> ScheduledPlanAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Subscription subscription, DateTime now, CancellationToken cancellationToken)
+    {
+        if (subscription.ScheduledProductId is not { } productId)
+        {
+            return null;
+        }
+        var product = (await ProductStore.FindManyAsync(connection, subscription.Tenant, [productId], cancellationToken)).Single();
+        var plan = SubscriptionPlan.Of(product, subscription.ScheduledQuantity ?? subscription.Quantity);
+        await billing.ApplyPlanChangeAsync(connection, transaction, subscription, new PlanChangeOrder(plan, false, null), now, cancellationToken);
+        return plan;
+    }
+
+    /// <summary>A period that costs nothing is renewed without a payment.</summary>
+    private async Task AdvanceFreeAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Subscription subscription, DateTime now, CancellationToken cancellationToken)
+    {
+        var tenant = subscription.Tenant;
+        var k = subscription.NextPeriod;
+        await connection.ExecuteAsync(new CommandDefinition("""
+            UPDATE subscriptions SET next_period = @next, previous_billing_date = next_billing_date, next_billing_date = @nextDate, updated_at = @now
+            WHERE id = @id AND business_id = @businessId AND mode = @mode
+            """,
+            new
+            {
+                next = k + 1,
+                nextDate = BillingPeriods.PeriodStart(subscription.BillingAnchor, subscription.PaymentFrequencyCount, subscription.PaymentFrequencyInterval, k + 1),
+                now,
+                id = subscription.Id,
+                businessId = tenant.BusinessId,
+                mode = tenant.ModeText,
+            }, transaction, cancellationToken: cancellationToken));
+        await events.EmitAsync(connection, transaction, tenant, subscription.Id, SubscriptionEventTypes.Renewed, cancellationToken);
+    }
+
+    /// <summary>Queues "your subscription renews soon" once per billing date, <see cref="SubscriptionOptions.RenewalNotice"/> ahead.</summary>
+    private async Task<int> QueueNoticesAsync(string? businessId, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var rows = (await connection.QueryAsync<(string Id, string BusinessId, string Mode)>(new CommandDefinition("""
+            WITH soon AS (
+                SELECT id FROM subscriptions
+                WHERE status = 'active' AND NOT on_demand AND NOT cancel_at_next_billing_date
+                  AND next_billing_date > @now AND next_billing_date <= @horizon
+                  AND renewal_notice_for IS DISTINCT FROM next_billing_date
+                  AND (@businessId::text IS NULL OR business_id = @businessId)
+                LIMIT 500 FOR UPDATE SKIP LOCKED
+            )
+            UPDATE subscriptions s SET renewal_notice_for = s.next_billing_date FROM soon WHERE s.id = soon.id
+            RETURNING s.id, s.business_id, s.mode
+            """, new { now, horizon = now + options.Value.RenewalNotice, businessId }, transaction, cancellationToken: cancellationToken))).AsList();
+        foreach (var row in rows)
+        {
+            await emails.QueueAsync(connection, transaction, new Tenant(row.BusinessId, ModeText.Parse(row.Mode)), row.Id, SubscriptionEmailKind.UpcomingRenewal, cancellationToken);
+        }
+        await transaction.CommitAsync(cancellationToken);
+        if (rows.Count > 0)
+        {
+            mailSignal.Wake();
+        }
+        return rows.Count;
+    }
+}
+
+/// <summary>The renewal worker of this process (every process may run one; they share the work through SKIP LOCKED).</summary>
+public sealed class RenewalWorker(RenewalRunner runner, TimeProvider clock, IOptions<SubscriptionOptions> options, ILogger<RenewalWorker> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await runner.RunOnceAsync(null, stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
+            {
+                logger.LogWarning(ex, "Renewal pass failed; retrying later");
+            }
+            try
+            {
+                await Task.Delay(options.Value.PollInterval, clock, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+}
