@@ -52,7 +52,7 @@ public sealed class SubscriptionEmails(EmailOutbox outbox, IStringLocalizer<Chec
         var amount = Currency.Find(row.Currency).Format(row.Amount, regional);
         var date = row.NextBillingDate.ToString("D", regional);
         var name = kind.ToString();
-        var subject = text[$"Sub{name}Subject", row.ProductName, row.BusinessName];
+        var subject = text[$"Sub{name}Subject", row.ProductName, row.BusinessName, amount, date];
         var intro = text[$"Sub{name}Intro", row.ProductName, row.BusinessName, amount, date];
         var link = urls.Value.StaticLoginLink(tenant.BusinessId, tenant.Mode);
         var body = new CustomerEmailBody(subject, text["EmailGreeting", row.Name], [intro.Value], text["SubManageButton"], link, text["EmailKeep"], row.AccentColor, culture);
