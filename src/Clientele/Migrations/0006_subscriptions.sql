@@ -117,3 +117,8 @@ CREATE OR REPLACE VIEW payment_method_uses AS
 SELECT s.business_id, s.mode, s.payment_method_id, s.id AS used_by
 FROM subscriptions s
 WHERE s.payment_method_id IS NOT NULL AND s.status IN ('active', 'on_hold', 'paused');
+
+-- Events written in one transaction share a timestamp; a sequence keeps their order (payment.succeeded
+-- before subscription.active), and deliveries due at the same moment are claimed in that order.
+ALTER TABLE webhook_events ADD COLUMN seq bigint GENERATED ALWAYS AS IDENTITY;
+ALTER TABLE webhook_deliveries ADD COLUMN seq bigint GENERATED ALWAYS AS IDENTITY;

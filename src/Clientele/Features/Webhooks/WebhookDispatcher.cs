@@ -90,7 +90,7 @@ public sealed class WebhookDispatcher(
                 WHERE d.status = 'pending' AND d.next_attempt_at <= @now
                   AND (d.locked_until IS NULL OR d.locked_until <= @now)
                   AND NOT e.disabled AND e.deleted_at IS NULL
-                ORDER BY d.next_attempt_at
+                ORDER BY d.next_attempt_at, d.seq
                 LIMIT @batch
                 FOR UPDATE OF d SKIP LOCKED)
             UPDATE webhook_deliveries d SET locked_until = @lockedUntil, attempts = d.attempts + 1
