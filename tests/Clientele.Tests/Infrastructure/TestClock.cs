@@ -37,4 +37,17 @@ public sealed class TestClock : TimeProvider
             frozenAt = at;
         }
     }
+
+    /// <summary>Lets time run again from where it stood (so later tests still see it move).</summary>
+    public void Unfreeze()
+    {
+        lock (gate)
+        {
+            if (frozenAt is { } frozen)
+            {
+                offset = frozen - base.GetUtcNow();
+                frozenAt = null;
+            }
+        }
+    }
 }

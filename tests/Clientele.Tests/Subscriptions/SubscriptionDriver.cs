@@ -87,5 +87,24 @@ public sealed class SubscriptionDriver(AppFixture app, TestBusiness business)
         return await connection.QuerySingleAsync<int>("SELECT count(*)::int FROM test_processor_charges WHERE business_id = @id AND status = @status", new { id = Business.Id, status });
     }
 
+    /// <summary>Stops the clock at a whole second (exact amounts need a still clock) until disposed.</summary>
+    public static IDisposable Freeze(ClockedAppFixture app)
+    {
+        var now = app.TestClock.GetUtcNow();
+        app.TestClock.Freeze(new DateTimeOffset(now.Ticks - (now.Ticks % TimeSpan.TicksPerSecond), TimeSpan.Zero));
+        return new Unfreezer(app.TestClock);
+    }
+
+    public async Task<long> WalletBalanceAsync(string customerId, string currency = "USD")
+    {
+        var wallets = await Api.GetJsonAsync($"/customers/{customerId}/wallets");
+        return wallets["items"]!.AsArray().FirstOrDefault(w => w!["currency"]!.GetValue<string>() == currency)?["balance"]!.GetValue<long>() ?? 0;
+    }
+
     public static DateTime Date(JsonNode subscription, string field) => subscription[field]!.GetValue<DateTime>().ToUniversalTime();
+
+    private sealed class Unfreezer(TestClock clock) : IDisposable
+    {
+        public void Dispose() => clock.Unfreeze();
+    }
 }
