@@ -80,6 +80,13 @@ public sealed class SubscriptionDriver(AppFixture app, TestBusiness business)
         return (await connection.QueryAsync<string>("SELECT type FROM webhook_events WHERE business_id = @id ORDER BY seq", new { id = Business.Id })).AsList();
     }
 
+    /// <summary>The kinds of e-mail queued for the business, oldest first.</summary>
+    public async Task<IReadOnlyList<string>> EmailKindsAsync()
+    {
+        await using var connection = new NpgsqlConnection(TestSettings.ConnectionString());
+        return (await connection.QueryAsync<string>("SELECT kind FROM email_outbox WHERE business_id = @id ORDER BY created_at, id", new { id = Business.Id })).AsList();
+    }
+
     /// <summary>Charges the test processor actually made for the business (what a card statement would show).</summary>
     public async Task<int> ProcessorChargesAsync(string status = "succeeded")
     {

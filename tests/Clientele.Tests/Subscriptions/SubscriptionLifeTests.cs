@@ -21,12 +21,16 @@ public sealed class SubscriptionLifeTests(ClockedAppFixture app)
         Assert.InRange(trialEnd - SubscriptionDriver.Date(subscription, "previous_billing_date"), TimeSpan.FromDays(7) - TimeSpan.FromSeconds(5), TimeSpan.FromDays(7) + TimeSpan.FromSeconds(5));
         Assert.Equal([("succeeded", 0L, false)], await driver.PaymentsAsync(id));
 
-        // Nothing is due during the trial.
-        Assert.Equal(0, (await driver.RenewAsync()).Renewed);
+        // Nothing is due during the trial; three days before its end the customer is told once.
+        Assert.Equal((0, 0), ((await driver.RenewAsync()).Renewed, (await driver.RenewAsync()).Notices));
+        app.TestClock.Advance(TimeSpan.FromDays(5));
+        var pass = await driver.RenewAsync();
+        Assert.Equal((0, 1), (pass.Renewed, pass.Notices));
+        Assert.Equal(0, (await driver.RenewAsync()).Notices);
 
         // Trial ends: the first period is charged (the card's one success).
-        app.TestClock.Advance(TimeSpan.FromDays(7) + TimeSpan.FromMinutes(1));
-        var pass = await driver.RenewAsync();
+        app.TestClock.Advance(TimeSpan.FromDays(2) + TimeSpan.FromMinutes(1));
+        pass = await driver.RenewAsync();
         Assert.Equal((1, 0), (pass.Renewed, pass.Failed));
         subscription = await driver.GetAsync(id);
         Assert.Equal("active", subscription.Str("status"));
@@ -67,6 +71,10 @@ public sealed class SubscriptionLifeTests(ClockedAppFixture app)
         var tail = events.SkipWhile(e => e != "subscription.on_hold").ToList();
         Assert.Equal(["subscription.on_hold", "payment.succeeded", "subscription.active"], tail);
         Assert.Equal(2, await driver.ProcessorChargesAsync("succeeded"));
+        var mails = await driver.EmailKindsAsync();
+        Assert.Equal(1, mails.Count(k => k == "subscription_on_hold"));
+        Assert.Equal(1, mails.Count(k => k == "subscription_reactivated"));
+        Assert.Equal(1, mails.Count(k => k == "subscription_upcoming_renewal"));
 
         // And it renews normally afterwards.
         app.TestClock.Advance(TimeSpan.FromDays(32));
