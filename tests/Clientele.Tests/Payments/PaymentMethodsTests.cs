@@ -1,8 +1,6 @@
 using System.Net;
 using Clientele.Tests.Checkout;
 using Clientele.Tests.Infrastructure;
-using Dapper;
-using Npgsql;
 
 namespace Clientele.Tests.Payments;
 
@@ -23,14 +21,16 @@ public sealed class PaymentMethodsTests(AppFixture app)
         var inUse = methods.Single(m => m!["card"]!.Str("card_network") == "Mastercard")!.Str("payment_method_id");
         var free = methods.Single(m => m!["card"]!.Str("card_network") == "Visa")!.Str("payment_method_id");
 
-        // What the subscriptions migration will do: make the view list a payment method an active subscription charges.
-        await using (var connection = new NpgsqlConnection(TestSettings.ConnectionString()))
+        // An active subscription charges the Mastercard.
+        var plan = (await business.Test.PostJsonAsync("/products", Subscriptions.SubscriptionDriverPrices.Monthly(900))).Str("product_id");
+        await business.Test.PostJsonAsync("/subscriptions", new
         {
-            await connection.ExecuteAsync($"""
-                CREATE OR REPLACE VIEW payment_method_uses AS
-                SELECT business_id, mode, id AS payment_method_id, 'sub_test'::text AS used_by FROM payment_methods WHERE id = '{inUse}'
-                """);
-        }
+            product_id = plan,
+            quantity = 1,
+            customer = new { customer_id = customerId },
+            billing = new { country = "US" },
+            payment_method_id = inUse,
+        });
         using (var conflict = await business.Test.DeleteAsync($"/customers/{customerId}/payment-methods/{inUse}"))
         {
             Assert.Equal(HttpStatusCode.Conflict, conflict.StatusCode);

@@ -8,6 +8,12 @@ using Npgsql;
 
 namespace Clientele.Tests.Subscriptions;
 
+/// <summary>Product bodies with recurring prices, for tests outside this folder.</summary>
+public static class SubscriptionDriverPrices
+{
+    public static object Monthly(long price) => new { name = "Monthly", tax_category = "saas", price = SubscriptionDriver.RecurringPrice(price) };
+}
+
 /// <summary>Sets up subscriptions through the API and the hosted page, runs renewals, and reads what the database recorded.</summary>
 public sealed class SubscriptionDriver(AppFixture app, TestBusiness business)
 {
