@@ -30,19 +30,19 @@ public static class PlanChangePreview
         var current = SubscriptionResponse.From(subscription);
         // The plan as it will be once the change takes effect (now, or at the next billing date).
         var newPlan = current with
-            {
-                ProductId = plan.ProductId,
-                ProductName = plan.ProductName,
-                Quantity = plan.Quantity,
-                RecurringPreTaxAmount = plan.Amount,
-                TaxInclusive = plan.TaxInclusive,
-                PaymentFrequencyCount = plan.PaymentFrequencyCount,
-                PaymentFrequencyInterval = plan.PaymentFrequencyInterval,
-                SubscriptionPeriodCount = plan.SubscriptionPeriodCount,
-                SubscriptionPeriodInterval = plan.SubscriptionPeriodInterval,
-                PreviousBillingDate = quote.ResetsCycle ? now : subscription.PreviousBillingDate,
-                NextBillingDate = quote.ResetsCycle ? BillingPeriods.Add(now, plan.PaymentFrequencyCount, plan.PaymentFrequencyInterval) : subscription.NextBillingDate,
-            };
+        {
+            ProductId = plan.ProductId,
+            ProductName = plan.ProductName,
+            Quantity = plan.Quantity,
+            RecurringPreTaxAmount = plan.Amount,
+            TaxInclusive = plan.TaxInclusive,
+            PaymentFrequencyCount = plan.PaymentFrequencyCount,
+            PaymentFrequencyInterval = plan.PaymentFrequencyInterval,
+            SubscriptionPeriodCount = plan.SubscriptionPeriodCount,
+            SubscriptionPeriodInterval = plan.SubscriptionPeriodInterval,
+            PreviousBillingDate = quote.ResetsCycle ? now : subscription.PreviousBillingDate,
+            NextBillingDate = quote.ResetsCycle ? BillingPeriods.Add(now, plan.PaymentFrequencyCount, plan.PaymentFrequencyInterval) : subscription.NextBillingDate,
+        };
         return new ChangePlanPreviewResponse(new ImmediateCharge(effectiveAt, [line], summary), newPlan);
     }
 }

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Clientele.Features.Checkout;
-using Clientele.Features.Portal.Localization;
 using Clientele.Features.Payments;
+using Clientele.Features.Portal.Localization;
 using Clientele.Platform;
 using Clientele.Platform.Email;
 using Clientele.Primitives;
