@@ -489,7 +489,8 @@ public sealed class SubscriptionBilling(
         await lifecycle.SuspendKeysAsync(connection, transaction, tenant, subscription.Id, cancellationToken);
         await events.EmitAsync(connection, transaction, tenant, subscription.Id,
             status == SubscriptionStatus.Cancelled ? SubscriptionEventTypes.Cancelled : SubscriptionEventTypes.Expired, cancellationToken);
-        if (status == SubscriptionStatus.Cancelled)
+        // A subscription that never started (pending) was never the customer's: nothing to tell them.
+        if (status == SubscriptionStatus.Cancelled && subscription.Status != SubscriptionStatus.Pending)
         {
             await emails.QueueAsync(connection, transaction, tenant, subscription.Id, SubscriptionEmailKind.Cancelled, cancellationToken);
         }
