@@ -28,6 +28,8 @@ public static class Ids
     public const string Email = "eml";
     public const string PortalSession = "pss";
     public const string UnifiedSession = "uss";
+    public const string LicenseKey = "lic";
+    public const string LicenseKeyInstance = "lki";
 
     private const string Alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
     public static readonly System.Buffers.SearchValues<char> Base62 = System.Buffers.SearchValues.Create(Alphabet);

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Clientele.Features.Checkout;
 using Clientele.Features.Invoices;
+using Clientele.Features.LicenseKeys;
 using Clientele.Features.Payments.Processor;
 using Clientele.Features.Webhooks;
 using Clientele.Platform.Email;
@@ -11,7 +12,8 @@ using Npgsql;
 namespace Clientele.Features.Payments;
 
 /// <summary>Writes a checkout's payment: its row and lines first, then its outcome with everything that follows in one transaction.</summary>
-public sealed class PaymentWriter(NpgsqlDataSource dataSource, TimeProvider clock, PaymentEvents events, PaymentEmails emails, EmailDispatchSignal mailSignal)
+public sealed class PaymentWriter(NpgsqlDataSource dataSource, TimeProvider clock, PaymentEvents events, PaymentEmails emails, EmailDispatchSignal mailSignal,
+    LicenseKeyIssuer licenseKeys)
 {
     /// <summary>The session's one payment, created on the first attempt and reused by retries.</summary>
     public async Task<string> EnsurePaymentAsync(CheckoutSession session, string customerId, BillingAddress billing, CancellationToken cancellationToken)
@@ -151,6 +153,7 @@ public sealed class PaymentWriter(NpgsqlDataSource dataSource, TimeProvider cloc
             return true;
         }
         await events.PaymentAsync(connection, transaction, tenant, paymentId, WebhookEventTypes.PaymentSucceeded, cancellationToken);
+        await licenseKeys.IssueForPaymentAsync(connection, transaction, tenant, paymentId, subscriptionId: null, cancellationToken);
         await emails.ReceiptAsync(connection, transaction, tenant, paymentId, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         mailSignal.Wake();

@@ -5,6 +5,7 @@ using Clientele.Features.Customers;
 using Clientele.Features.Demo;
 using Clientele.Features.Health;
 using Clientele.Features.Invoices;
+using Clientele.Features.LicenseKeys;
 using Clientele.Features.Payments;
 using Clientele.Features.Payments.Processor;
 using Clientele.Features.Portal;
@@ -40,6 +41,7 @@ public static class ClienteleHost
         builder.AddWebhooks();
         builder.AddCatalog();
         builder.AddPayments();
+        builder.AddLicenseKeys();
 
         builder.AddClienteleDataProtection();
         builder.AddClienteleEmail();
@@ -81,6 +83,7 @@ public static class ClienteleHost
         app.MapPaymentMethodsApi();
         app.MapRefundsApi();
         app.MapInvoicesApi();
+        app.MapLicenseKeysApi();
         app.MapClientelePortal();
         app.MapRazorPages();
         app.MapApiNotFoundFallback();
