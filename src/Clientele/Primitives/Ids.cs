@@ -31,6 +31,8 @@ public static class Ids
     public const string Subscription = "sub";
     public const string SubscriptionCharge = "sbc";
     public const string ScheduledChange = "spc";
+    public const string LicenseKey = "lic";
+    public const string LicenseKeyInstance = "lki";
 
     private const string Alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
     public static readonly System.Buffers.SearchValues<char> Base62 = System.Buffers.SearchValues.Create(Alphabet);

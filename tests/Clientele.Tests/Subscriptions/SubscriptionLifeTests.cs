@@ -114,6 +114,38 @@ public sealed class SubscriptionLifeTests(ClockedAppFixture app)
         Assert.Null(again["payment_id"]);
     }
 
+    [Fact]
+    public async Task License_keys_follow_the_subscription_one_per_seat_off_while_on_hold_on_again_when_reactivated_off_when_cancelled()
+    {
+        var driver = new SubscriptionDriver(app, await app.CreateBusinessAsync());
+        var product = (await driver.Api.PostJsonAsync("/products", new
+        {
+            name = "Seats",
+            tax_category = "saas",
+            price = SubscriptionDriver.RecurringPrice(1500),
+            license_key_enabled = true,
+            license_key_activations_limit = 1,
+        })).Str("product_id");
+        var subscription = await driver.SubscribeAsync(product, CheckoutDriver.SucceedsOnce, quantity: 3);
+        var id = subscription.Str("subscription_id");
+        async Task<List<string>> StatusesAsync() =>
+            [.. (await driver.Api.GetJsonAsync($"/license_keys?product_id={product}"))["items"]!.AsArray().Select(k => k!.Str("status"))];
+        Assert.Equal(["active", "active", "active"], await StatusesAsync());
+        Assert.Equal(3, (await driver.EventsAsync()).Count(e => e == "license_key.created"));
+
+        app.TestClock.Advance(TimeSpan.FromDays(32));
+        Assert.Equal(1, (await driver.RenewAsync()).Failed);
+        Assert.Equal(["disabled", "disabled", "disabled"], await StatusesAsync());
+
+        var update = await driver.Api.PostJsonAsync($"/subscriptions/{id}/update-payment-method", new { type = "new" });
+        await driver.Checkout.PaySuccessfullyAsync(new Uri(update.Str("payment_link")).AbsolutePath);
+        Assert.Equal(["active", "active", "active"], await StatusesAsync());
+        Assert.Equal(3, (await driver.EventsAsync()).Count(e => e == "license_key.created"));
+
+        await driver.Api.PatchJsonAsync($"/subscriptions/{id}", new { status = "cancelled" });
+        Assert.Equal(["disabled", "disabled", "disabled"], await StatusesAsync());
+    }
+
     /// <summary>Saves a card for a customer the way customers do: by paying with it.</summary>
     private static async Task<string> SaveCardAsync(SubscriptionDriver driver, string customerId, string card)
     {

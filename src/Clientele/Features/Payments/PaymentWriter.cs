@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Clientele.Features.Checkout;
 using Clientele.Features.Invoices;
+using Clientele.Features.LicenseKeys;
 using Clientele.Features.Payments.Processor;
 using Clientele.Features.Webhooks;
 using Clientele.Platform.Email;
@@ -11,7 +12,8 @@ using Npgsql;
 namespace Clientele.Features.Payments;
 
 /// <summary>Writes a checkout's payment: its row and lines first, then its outcome with everything that follows in one transaction.</summary>
-public sealed class PaymentWriter(NpgsqlDataSource dataSource, TimeProvider clock, PaymentEvents events, PaymentEmails emails, EmailDispatchSignal mailSignal, Subscriptions.SubscriptionService subscriptions)
+public sealed class PaymentWriter(NpgsqlDataSource dataSource, TimeProvider clock, PaymentEvents events, PaymentEmails emails, EmailDispatchSignal mailSignal,
+    LicenseKeyIssuer licenseKeys, Subscriptions.SubscriptionService subscriptions)
 {
     /// <summary>The session's one payment, created on the first attempt and reused by retries.</summary>
     public async Task<string> EnsurePaymentAsync(CheckoutSession session, string customerId, BillingAddress billing, CancellationToken cancellationToken)
@@ -151,8 +153,15 @@ public sealed class PaymentWriter(NpgsqlDataSource dataSource, TimeProvider cloc
             return true;
         }
         await events.PaymentAsync(connection, transaction, tenant, paymentId, WebhookEventTypes.PaymentSucceeded, cancellationToken);
-        // A session tied to a subscription starts or repairs it (after payment.succeeded, as the seeds' order says).
-        await subscriptions.CheckoutPaidAsync(connection, transaction, session, paymentId, paymentMethodId, cancellationToken);
+        if (session.SubscriptionId is null)
+        {
+            await licenseKeys.IssueForPaymentAsync(connection, transaction, tenant, paymentId, subscriptionId: null, cancellationToken);
+        }
+        else
+        {
+            // A session tied to a subscription starts or repairs it (after payment.succeeded, as the seeds' order says); it issues the keys itself.
+            await subscriptions.CheckoutPaidAsync(connection, transaction, session, paymentId, paymentMethodId, cancellationToken);
+        }
         await emails.ReceiptAsync(connection, transaction, tenant, paymentId, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         mailSignal.Wake();

@@ -1,4 +1,5 @@
 using Clientele.Features.Invoices;
+using Clientele.Features.LicenseKeys;
 using Clientele.Features.Payments;
 using Clientele.Features.Payments.Processor;
 using Clientele.Features.Webhooks;
@@ -26,7 +27,7 @@ public abstract record RefundOutcome
 /// succeeds with its credit note, or fails and gives the reservation back.
 /// </summary>
 public sealed class RefundService(NpgsqlDataSource dataSource, PaymentProcessors processors, PaymentEvents events, PaymentEmails emails, EmailDispatchSignal mailSignal,
-    TimeProvider clock, ILogger<RefundService> logger)
+    LicenseKeyIssuer licenseKeys, TimeProvider clock, ILogger<RefundService> logger)
 {
     private sealed record Line(string ProductId, long Amount, long RefundedAmount);
 
@@ -179,6 +180,7 @@ public sealed class RefundService(NpgsqlDataSource dataSource, PaymentProcessors
                     mode = tenant.ModeText,
                 }, transaction, cancellationToken: cancellationToken));
             await events.RefundAsync(connection, transaction, tenant, refundId, WebhookEventTypes.RefundSucceeded, cancellationToken);
+            await licenseKeys.DisableForRefundAsync(connection, transaction, tenant, refundId, cancellationToken);
             await emails.RefundProcessedAsync(connection, transaction, tenant, refundId, cancellationToken);
         }
         await transaction.CommitAsync(cancellationToken);

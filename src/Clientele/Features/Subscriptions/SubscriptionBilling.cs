@@ -351,7 +351,6 @@ public sealed class SubscriptionBilling(
                 await connection.ExecuteAsync(new CommandDefinition(
                     "UPDATE subscriptions SET status = 'active', updated_at = @now WHERE id = @id AND business_id = @businessId AND mode = @mode",
                     args, transaction, cancellationToken: cancellationToken));
-                await lifecycle.IssueKeysAsync(connection, transaction, tenant, charge.PaymentId, subscription.Id, cancellationToken);
                 await events.EmitAsync(connection, transaction, tenant, subscription.Id, SubscriptionEventTypes.Active, cancellationToken);
                 break;
             case ChargeKinds.Renewal:
@@ -381,6 +380,7 @@ public sealed class SubscriptionBilling(
                 await ApplyPlanChangeAsync(connection, transaction, subscription, order, now, cancellationToken);
                 break;
         }
+        await lifecycle.IssueKeysAsync(connection, transaction, tenant, charge.PaymentId, subscription.Id, cancellationToken);
     }
 
     private async Task<bool> OnFailedAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Subscription subscription, ChargeRow charge, StoredPlanChange? stored, DateTime now, CancellationToken cancellationToken)
@@ -464,10 +464,6 @@ public sealed class SubscriptionBilling(
             await connection.ExecuteAsync(new CommandDefinition(
                 "UPDATE subscriptions SET metadata = @metadata::jsonb WHERE id = @id AND business_id = @businessId AND mode = @mode",
                 new { metadata = order.MetadataJson, id = subscription.Id, businessId = tenant.BusinessId, mode = tenant.ModeText }, transaction, cancellationToken: cancellationToken));
-        }
-        if (order.Plan.ProductId != subscription.ProductId)
-        {
-            await lifecycle.ProductChangedAsync(connection, transaction, tenant, subscription.Id, order.Plan.ProductId, cancellationToken);
         }
         await events.EmitAsync(connection, transaction, tenant, subscription.Id, SubscriptionEventTypes.PlanChanged, cancellationToken);
         await emails.QueueAsync(connection, transaction, tenant, subscription.Id, SubscriptionEmailKind.PlanChanged, cancellationToken);

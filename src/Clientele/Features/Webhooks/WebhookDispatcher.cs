@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Text;
+using Clientele.Platform.Security;
 using Dapper;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -15,6 +17,7 @@ public sealed class WebhookDispatcher(
     NpgsqlDataSource dataSource,
     WebhookEndpointStore endpoints,
     IHttpClientFactory httpClients,
+    RateLimiter rateLimiter,
     TimeProvider clock,
     IOptions<WebhookOptions> options,
     ILogger<WebhookDispatcher> logger) : BackgroundService
@@ -73,6 +76,10 @@ public sealed class WebhookDispatcher(
 
         await Parallel.ForEachAsync(claims, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (claim, token) =>
         {
+            if (await DeferredByRateLimitAsync(claim, targets[claim.EndpointId], token))
+            {
+                return;
+            }
             var outcome = await SendAsync(targets[claim.EndpointId], claim.EventId, payloads[claim.EventId], token);
             await RecordAsync(claim, outcome, token);
         });
@@ -99,6 +106,37 @@ public sealed class WebhookDispatcher(
             """,
             new { now, lockedUntil = now + options.Value.ClaimDuration, batch = options.Value.BatchSize }, cancellationToken: cancellationToken));
         return claims.AsList();
+    }
+
+    /// <summary>
+    /// An endpoint's <c>rate_limit</c> is deliveries per second (null or 0: no limit), counted in fixed
+    /// one-second windows in PostgreSQL so every server process shares it. Over it, the claim is given
+    /// back without using up an attempt, and the delivery (with the endpoint's other due ones, so a
+    /// backlog does not spin the worker) waits for the next window.
+    /// </summary>
+    private async Task<bool> DeferredByRateLimitAsync(Claim claim, WebhookEndpointRow endpoint, CancellationToken cancellationToken)
+    {
+        if (endpoint.RateLimit is not { } limit || limit <= 0)
+        {
+            return false;
+        }
+        // Hex, because the limiter compares subjects case-insensitively and ids are case-sensitive.
+        var subject = Convert.ToHexString(Encoding.UTF8.GetBytes(endpoint.Id));
+        var decision = await rateLimiter.HitAsync([new RateLimitHit(new RateLimitRule("webhook-endpoint", limit, TimeSpan.FromSeconds(1)), subject)], cancellationToken);
+        if (decision.Allowed)
+        {
+            return false;
+        }
+        var now = clock.GetUtcNow().UtcDateTime;
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition("""
+            UPDATE webhook_deliveries SET locked_until = NULL, attempts = attempts - 1, next_attempt_at = @next
+            WHERE id = @id AND locked_until = @lockedUntil;
+            UPDATE webhook_deliveries SET next_attempt_at = @next
+            WHERE endpoint_id = @endpointId AND status = 'pending' AND next_attempt_at < @next AND (locked_until IS NULL OR locked_until <= @now);
+            """, new { id = claim.Id, lockedUntil = claim.LockedUntil, endpointId = endpoint.Id, next = now + decision.RetryAfter, now },
+            cancellationToken: cancellationToken));
+        return true;
     }
 
     private async Task<Outcome> SendAsync(WebhookEndpointRow endpoint, string eventId, string payload, CancellationToken cancellationToken)

@@ -1,4 +1,6 @@
+using Clientele.Platform.Security;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Clientele.Features.Webhooks;
 
@@ -12,6 +14,7 @@ public static class WebhookServices
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(2) });
         builder.Services.AddSingleton<WebhookEndpointStore>();
         builder.Services.AddSingleton<WebhookOutbox>();
+        builder.Services.TryAddSingleton<RateLimiter>();
         builder.Services.AddSingleton<WebhookDispatcher>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<WebhookDispatcher>());
         return builder;

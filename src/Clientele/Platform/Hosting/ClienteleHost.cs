@@ -5,6 +5,7 @@ using Clientele.Features.Customers;
 using Clientele.Features.Demo;
 using Clientele.Features.Health;
 using Clientele.Features.Invoices;
+using Clientele.Features.LicenseKeys;
 using Clientele.Features.Payments;
 using Clientele.Features.Payments.Processor;
 using Clientele.Features.Portal;
@@ -42,6 +43,7 @@ public static class ClienteleHost
         builder.AddCatalog();
         builder.AddPayments();
         builder.AddSubscriptions();
+        builder.AddLicenseKeys();
 
         builder.AddClienteleDataProtection();
         builder.AddClienteleEmail();
@@ -84,6 +86,7 @@ public static class ClienteleHost
         app.MapRefundsApi();
         app.MapSubscriptionsApi();
         app.MapInvoicesApi();
+        app.MapLicenseKeysApi();
         app.MapClientelePortal();
         app.MapRazorPages();
         app.MapApiNotFoundFallback();

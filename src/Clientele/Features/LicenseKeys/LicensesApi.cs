@@ -1,0 +1,109 @@
+using System.Globalization;
+using Clientele.Features.Portal.Shell;
+using Clientele.Platform.Api;
+using Clientele.Platform.Security;
+using Microsoft.Extensions.Options;
+
+namespace Clientele.Features.LicenseKeys;
+
+/// <summary>
+/// <c>/licenses/activate|validate|deactivate</c>: public, as in the reference. The SDK always sends
+/// a Bearer header; it is ignored here, because the key alone says whose it is. Every request counts
+/// against a per-IP and a per-key limit (fixed windows in PostgreSQL); over either it is 429.
+/// </summary>
+public static class LicensesApi
+{
+    public static IEndpointRouteBuilder MapLicensesApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/licenses").WithTags("Licenses");
+        group.MapPost("/activate", ActivateAsync).WithName("activate_license_key")
+            .Produces<ActivateLicenseKeyResponse>(StatusCodes.Status201Created)
+            .Produces<ApiError>(StatusCodes.Status403Forbidden).Produces<ApiError>(StatusCodes.Status404NotFound)
+            .Produces<ApiError>(StatusCodes.Status422UnprocessableEntity).Produces<ApiError>(StatusCodes.Status429TooManyRequests);
+        group.MapPost("/validate", ValidateAsync).WithName("validate_license_key")
+            .Produces<ValidateLicenseKeyResponse>()
+            .Produces<ApiError>(StatusCodes.Status422UnprocessableEntity).Produces<ApiError>(StatusCodes.Status429TooManyRequests);
+        group.MapPost("/deactivate", DeactivateAsync).WithName("deactivate_license_key")
+            .Produces(StatusCodes.Status200OK)
+            .Produces<ApiError>(StatusCodes.Status403Forbidden).Produces<ApiError>(StatusCodes.Status404NotFound)
+            .Produces<ApiError>(StatusCodes.Status422UnprocessableEntity).Produces<ApiError>(StatusCodes.Status429TooManyRequests);
+        return app;
+    }
+
+    private static async Task<IResult> ActivateAsync(HttpContext context, LicenseActivations licenses, RateLimiter limiter, IOptions<LicenseKeyOptions> options,
+        CancellationToken cancellationToken)
+    {
+        var parsed = await JsonBody.ParseAsync(context.Request, LicenseKeyInput.ParseActivate, cancellationToken);
+        if (await LimitAsync(context, limiter, options.Value, parsed.Input?.LicenseKey, cancellationToken) is { } limited)
+        {
+            return limited;
+        }
+        if (parsed.Failed)
+        {
+            return parsed.Error;
+        }
+        return await licenses.ActivateAsync(parsed.Input, cancellationToken) switch
+        {
+            ActivationOutcome.Activated activated => Results.Json(activated.Instance, ApiJson.Options, statusCode: StatusCodes.Status201Created),
+            ActivationOutcome.Inactive inactive => ApiResults.Forbidden("LICENSE_KEY_INACTIVE", $"license_key: this license key is {inactive.Status} and cannot be activated"),
+            ActivationOutcome.LimitReached reached => ApiResults.Unprocessable("ACTIVATION_LIMIT_REACHED",
+                $"license_key: this license key has reached its activation limit ({reached.Limit}); deactivate an instance first"),
+            _ => ApiResults.NotFound("License key"),
+        };
+    }
+
+    private static async Task<IResult> ValidateAsync(HttpContext context, LicenseActivations licenses, RateLimiter limiter, IOptions<LicenseKeyOptions> options,
+        CancellationToken cancellationToken)
+    {
+        var parsed = await JsonBody.ParseAsync(context.Request, LicenseKeyInput.ParseValidate, cancellationToken);
+        if (await LimitAsync(context, limiter, options.Value, parsed.Input?.LicenseKey, cancellationToken) is { } limited)
+        {
+            return limited;
+        }
+        if (parsed.Failed)
+        {
+            return parsed.Error;
+        }
+        return Results.Ok(new ValidateLicenseKeyResponse(await licenses.ValidateAsync(parsed.Input, cancellationToken)));
+    }
+
+    private static async Task<IResult> DeactivateAsync(HttpContext context, LicenseActivations licenses, RateLimiter limiter, IOptions<LicenseKeyOptions> options,
+        CancellationToken cancellationToken)
+    {
+        var parsed = await JsonBody.ParseAsync(context.Request, LicenseKeyInput.ParseDeactivate, cancellationToken);
+        if (await LimitAsync(context, limiter, options.Value, parsed.Input?.LicenseKey, cancellationToken) is { } limited)
+        {
+            return limited;
+        }
+        if (parsed.Failed)
+        {
+            return parsed.Error;
+        }
+        return await licenses.DeactivateAsync(parsed.Input, cancellationToken) switch
+        {
+            DeactivationOutcome.Deactivated => Results.Ok(),
+            DeactivationOutcome.InstanceNotOfKey => ApiResults.Forbidden("INSTANCE_NOT_OF_LICENSE_KEY",
+                "license_key_instance_id: no such instance of this license key"),
+            _ => ApiResults.NotFound("License key"),
+        };
+    }
+
+    /// <summary>Counts the request (per IP always, per key when the body named one); the 429 to send when over a limit.</summary>
+    private static async Task<IResult?> LimitAsync(HttpContext context, RateLimiter limiter, LicenseKeyOptions options, string? licenseKey, CancellationToken cancellationToken)
+    {
+        var hits = new List<RateLimitHit> { new(options.PerIp.Rule("licenses-ip"), ClientAddress.Of(context)) };
+        if (licenseKey is not null)
+        {
+            hits.Add(new(options.PerKey.Rule("licenses-key"), LicenseKeyText.Canonical(licenseKey)));
+        }
+        var decision = await limiter.HitAsync(hits, cancellationToken);
+        if (decision.Allowed)
+        {
+            return null;
+        }
+        var seconds = Math.Max(1, (int)Math.Ceiling(decision.RetryAfter.TotalSeconds));
+        context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+        var subject = decision.ExceededRule == "licenses-key" ? "this license key" : "this address";
+        return ApiResults.TooManyRequests($"Too many license requests for {subject}; try again in {seconds} seconds.");
+    }
+}
