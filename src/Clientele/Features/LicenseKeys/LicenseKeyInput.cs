@@ -12,11 +12,17 @@ public sealed record LicenseKeyPatch(Optional<int?> ActivationsLimit, bool? Disa
 
 public sealed record InstancePatch(string? Name);
 
-public sealed record ActivateRequest(string LicenseKey, string Name);
+public sealed record ActivateRequest(string LicenseKey, string Name) : IPublicLicenseRequest;
 
-public sealed record ValidateRequest(string LicenseKey, string? InstanceId);
+public sealed record ValidateRequest(string LicenseKey, string? InstanceId) : IPublicLicenseRequest;
 
-public sealed record DeactivateRequest(string LicenseKey, string InstanceId);
+public sealed record DeactivateRequest(string LicenseKey, string InstanceId) : IPublicLicenseRequest;
+
+/// <summary>A request to the public /licenses endpoints: it names a key, which is rate-limited.</summary>
+public interface IPublicLicenseRequest
+{
+    string LicenseKey { get; }
+}
 
 /// <summary>Request bodies of the license key endpoints; every error names its field.</summary>
 public static class LicenseKeyInput

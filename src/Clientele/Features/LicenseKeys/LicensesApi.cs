@@ -33,16 +33,12 @@ public static class LicensesApi
     private static async Task<IResult> ActivateAsync(HttpContext context, LicenseActivations licenses, RateLimiter limiter, IOptions<LicenseKeyOptions> options,
         CancellationToken cancellationToken)
     {
-        var parsed = await JsonBody.ParseAsync(context.Request, LicenseKeyInput.ParseActivate, cancellationToken);
-        if (await LimitAsync(context, limiter, options.Value, parsed.Input?.LicenseKey, cancellationToken) is { } limited)
+        var (input, stop) = await ReadAsync(context, LicenseKeyInput.ParseActivate, limiter, options.Value, cancellationToken);
+        if (stop is not null)
         {
-            return limited;
+            return stop;
         }
-        if (parsed.Failed)
-        {
-            return parsed.Error;
-        }
-        return await licenses.ActivateAsync(parsed.Input, cancellationToken) switch
+        return await licenses.ActivateAsync(input!, cancellationToken) switch
         {
             ActivationOutcome.Activated activated => Results.Json(activated.Instance, ApiJson.Options, statusCode: StatusCodes.Status201Created),
             ActivationOutcome.Inactive inactive => ApiResults.Forbidden("LICENSE_KEY_INACTIVE", $"license_key: this license key is {inactive.Status} and cannot be activated"),
@@ -55,31 +51,23 @@ public static class LicensesApi
     private static async Task<IResult> ValidateAsync(HttpContext context, LicenseActivations licenses, RateLimiter limiter, IOptions<LicenseKeyOptions> options,
         CancellationToken cancellationToken)
     {
-        var parsed = await JsonBody.ParseAsync(context.Request, LicenseKeyInput.ParseValidate, cancellationToken);
-        if (await LimitAsync(context, limiter, options.Value, parsed.Input?.LicenseKey, cancellationToken) is { } limited)
+        var (input, stop) = await ReadAsync(context, LicenseKeyInput.ParseValidate, limiter, options.Value, cancellationToken);
+        if (stop is not null)
         {
-            return limited;
+            return stop;
         }
-        if (parsed.Failed)
-        {
-            return parsed.Error;
-        }
-        return Results.Ok(new ValidateLicenseKeyResponse(await licenses.ValidateAsync(parsed.Input, cancellationToken)));
+        return Results.Ok(new ValidateLicenseKeyResponse(await licenses.ValidateAsync(input!, cancellationToken)));
     }
 
     private static async Task<IResult> DeactivateAsync(HttpContext context, LicenseActivations licenses, RateLimiter limiter, IOptions<LicenseKeyOptions> options,
         CancellationToken cancellationToken)
     {
-        var parsed = await JsonBody.ParseAsync(context.Request, LicenseKeyInput.ParseDeactivate, cancellationToken);
-        if (await LimitAsync(context, limiter, options.Value, parsed.Input?.LicenseKey, cancellationToken) is { } limited)
+        var (input, stop) = await ReadAsync(context, LicenseKeyInput.ParseDeactivate, limiter, options.Value, cancellationToken);
+        if (stop is not null)
         {
-            return limited;
+            return stop;
         }
-        if (parsed.Failed)
-        {
-            return parsed.Error;
-        }
-        return await licenses.DeactivateAsync(parsed.Input, cancellationToken) switch
+        return await licenses.DeactivateAsync(input!, cancellationToken) switch
         {
             DeactivationOutcome.Deactivated => Results.Ok(),
             DeactivationOutcome.InstanceNotOfKey => ApiResults.Forbidden("INSTANCE_NOT_OF_LICENSE_KEY",
@@ -89,6 +77,19 @@ public static class LicensesApi
     }
 
     /// <summary>Counts the request (per IP always, per key when the body named one); the 429 to send when over a limit.</summary>
+    /// <summary>Reads a public request and counts it against the IP's and the key's limits (a malformed body counts too).</summary>
+    private static async Task<(T? Input, IResult? Stop)> ReadAsync<T>(HttpContext context, Func<JsonBody, T?> parse, RateLimiter limiter, LicenseKeyOptions options,
+        CancellationToken cancellationToken)
+        where T : class, IPublicLicenseRequest
+    {
+        var parsed = await JsonBody.ParseAsync(context.Request, parse, cancellationToken);
+        if (await LimitAsync(context, limiter, options, parsed.Input?.LicenseKey, cancellationToken) is { } limited)
+        {
+            return (null, limited);
+        }
+        return parsed.Failed ? (null, parsed.Error) : (parsed.Input, null);
+    }
+
     private static async Task<IResult?> LimitAsync(HttpContext context, RateLimiter limiter, LicenseKeyOptions options, string? licenseKey, CancellationToken cancellationToken)
     {
         var hits = new List<RateLimitHit> { new(options.PerIp.Rule("licenses-ip"), ClientAddress.Of(context)) };
