@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using Clientele.Features.Businesses;
 using Clientele.Features.Demo;
+using Clientele.Features.Subscriptions;
 using Clientele.Features.Wallets;
 using Clientele.Platform.Api;
 using Clientele.Platform.Data;
@@ -11,11 +12,11 @@ namespace Clientele.Platform.Cli;
 
 /// <summary>
 /// Operator commands in the server binary: <c>Clientele migrate</c>, <c>seed-demo</c>,
-/// <c>businesses create</c>, <c>api-keys create|revoke</c>, <c>wallets verify</c>. Each takes <c>--json</c> for scripts.
+/// <c>businesses create</c>, <c>api-keys create|revoke</c>, <c>wallets verify</c>, <c>subscriptions renew</c>. Each takes <c>--json</c> for scripts.
 /// </summary>
 public static class AdminCli
 {
-    private static readonly string[] CommandNames = ["migrate", "seed-demo", "businesses", "api-keys", "wallets", "--help", "-h", "-?"];
+    private static readonly string[] CommandNames = ["migrate", "seed-demo", "businesses", "api-keys", "wallets", "subscriptions", "--help", "-h", "-?"];
 
     public static bool IsCommand(string[] args) => args.Length > 0 && CommandNames.Contains(args[0]);
 
@@ -96,6 +97,7 @@ public static class AdminCli
         root.Subcommands.Add(businessesCommand);
         root.Subcommands.Add(keysCommand);
         root.Subcommands.Add(WalletsCommand(configure, json));
+        root.Subcommands.Add(SubscriptionsCommand(configure, json));
         return await root.Parse(args).InvokeAsync();
     }
 
@@ -115,6 +117,26 @@ public static class AdminCli
             return check.Ok ? 0 : 1;
         }));
         return new Command("wallets", "Customer wallets.") { Subcommands = { verify } };
+    }
+
+    private static Command SubscriptionsCommand(Action<IHostApplicationBuilder> configure, Option<bool> json)
+    {
+        var business = new Option<string>("--business") { Description = "Renew only this business's subscriptions (bus_…)." };
+        const string about = "Run one renewal pass now, as each server's renewal worker does every few seconds: settle stale charges, queue "
+            + "upcoming-renewal notices, and renew everything due until nothing is left. Safe beside running servers.";
+        var renew = new Command("renew", about) { Options = { business } };
+        renew.SetAction((parse, ct) => WithServices(configure, async services =>
+        {
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
+            var pass = await services.GetRequiredService<RenewalRunner>().RunOnceAsync(parse.GetValue(business), ct);
+            var seconds = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds;
+            Print(parse.GetValue(json),
+                new { renewed = pass.Renewed, failed = pass.Failed, pending = pass.Pending, ended = pass.Ended, recovered = pass.Recovered, notices = pass.Notices, seconds = Math.Round(seconds, 3) },
+                $"Renewal pass in {seconds:0.0}s: {pass.Renewed} renewed, {pass.Failed} failed (on hold), {pass.Pending} pending (processor did not answer), "
+                + $"{pass.Ended} ended, {pass.Recovered} stale charges recovered, {pass.Notices} renewal notices queued.");
+            return 0;
+        }));
+        return new Command("subscriptions", "Subscriptions.") { Subcommands = { renew } };
     }
 
     private static async Task<int> WithServices(Action<IHostApplicationBuilder> configure, Func<IServiceProvider, Task<int>> action)
