@@ -11,7 +11,7 @@ CREATE TABLE license_keys (
     -- The payment that issued an automatic key, and the purchased unit it stands for (0-based).
     payment_id             text REFERENCES payments (id),
     unit_index             integer CHECK (unit_index >= 0),
-    -- No foreign key: subscriptions live in their own migration; the subscriptions engine sets it.
+    -- Set by the subscriptions engine; its foreign key to subscriptions is added by 0008.
     subscription_id        text,
     -- The key as issued or imported (the reference's API returns it), and the SHA-256 of its
     -- canonical form (trimmed, upper case) that the public endpoints look it up by.
