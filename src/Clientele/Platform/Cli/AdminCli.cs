@@ -7,6 +7,7 @@ using Clientele.Features.Wallets;
 using Clientele.Platform.Api;
 using Clientele.Platform.Data;
 using Clientele.Primitives;
+using Microsoft.Extensions.Logging.Console;
 
 namespace Clientele.Platform.Cli;
 
@@ -143,8 +144,10 @@ public static class AdminCli
     {
         // appsettings.json sits beside the binary, so commands work from any directory.
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
-        // Commands print their own results; only problems should reach the console besides them.
+        // Commands print their own results; only problems should reach the console besides them, and on
+        // stderr, so --json output on stdout stays parseable (e.g. the Data Protection key ring's first-use warning).
         builder.Configuration["Logging:LogLevel:Default"] = "Warning";
+        builder.Services.Configure<ConsoleLoggerOptions>(options => options.LogToStandardErrorThreshold = LogLevel.Trace);
         configure(builder);
         await using var app = builder.Build();
         return await action(app.Services);
