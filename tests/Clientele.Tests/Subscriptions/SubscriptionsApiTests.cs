@@ -159,8 +159,10 @@ public sealed class SubscriptionsApiTests(AppFixture app)
     {
         var driver = new SubscriptionDriver(app, await app.CreateBusinessAsync());
         var id = (await driver.SubscribeAsync(await driver.ProductAsync(1000))).Str("subscription_id");
+        var eventsBefore = (await driver.EventsAsync()).Count;
         var same = await driver.Api.PatchJsonAsync($"/subscriptions/{id}", new { });
         Assert.Equal("active", same.Str("status"));
+        Assert.Equal(eventsBefore, (await driver.EventsAsync()).Count);
         var updated = await driver.Api.PatchJsonAsync($"/subscriptions/{id}", new { metadata = new { tier = "gold" }, billing = new { country = "FR" }, tax_id = "FR123" });
         Assert.Equal(("gold", "FR", "FR123"), (updated["metadata"]!["tier"]!.GetValue<string>(), updated["billing"]!.Str("country"), updated.Str("tax_id")));
         foreach (var (body, field) in new (object, string)[]

@@ -38,7 +38,10 @@ public sealed record PatchSubscriptionInput(
     string? TaxId,
     DateTime? DisableOnDemandNextBillingDate,
     int? SubscriptionPeriodCount,
-    string? SubscriptionPeriodInterval);
+    string? SubscriptionPeriodInterval)
+{
+    public static PatchSubscriptionInput Empty { get; } = new(null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+}
 
 public sealed record ChangePlanInput(string ProductId, int Quantity, string ProrationBillingMode, string EffectiveAt, string? OnPaymentFailure, string? MetadataJson);
 

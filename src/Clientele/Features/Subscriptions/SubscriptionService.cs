@@ -213,6 +213,11 @@ public sealed class SubscriptionService(
         {
             return ApiResults.NotFound("Subscription");
         }
+        if (input == PatchSubscriptionInput.Empty)
+        {
+            // PATCH {} is a no-op: no write, no event.
+            return Outcome<Subscription>.Ok(subscription);
+        }
         var args = new { id, businessId = tenant.BusinessId, mode = tenant.ModeText, now };
         var changesState = input.CancelAtNextBillingDate is not null || input.Pause is not null || input.Status is not null
             || input.NextBillingDate is not null || input.DisableOnDemandNextBillingDate is not null || input.SubscriptionPeriodCount is not null;
