@@ -22,7 +22,7 @@ public sealed record RenewalPass(int Renewed, int Failed, int Pending, int Ended
 /// wallet first, one charge per period by a unique index and an idempotency key). After the commit
 /// the card parts go to the processor and each outcome is recorded in its own transaction.
 /// </summary>
-public sealed class RenewalRunner(NpgsqlDataSource dataSource, TimeProvider clock, SubscriptionBilling billing, SubscriptionEvents events,
+public sealed class RenewalRunner(NpgsqlDataSource dataSource, TimeProvider clock, SubscriptionBilling billing,
     SubscriptionEmails emails, EmailDispatchSignal mailSignal, IOptions<SubscriptionOptions> options, ILogger<RenewalRunner> logger)
 {
     /// <summary>Runs until nothing is due. <paramref name="businessId"/> limits the pass to one business (operators, tests).</summary>
@@ -77,7 +77,8 @@ public sealed class RenewalRunner(NpgsqlDataSource dataSource, TimeProvider cloc
                 if (amount == 0)
                 {
                     var current = plan is null ? subscription : (await SubscriptionStore.FindAsync(connection, transaction, subscription.Tenant, subscription.Id, cancellationToken))!;
-                    await AdvanceFreeAsync(connection, transaction, current, now, cancellationToken);
+                    // A period that costs nothing is renewed without a payment.
+                    await billing.AdvancePeriodAsync(connection, transaction, current, now, cancellationToken);
                     renewedFree++;
                     continue;
                 }
@@ -119,27 +120,6 @@ public sealed class RenewalRunner(NpgsqlDataSource dataSource, TimeProvider cloc
         var plan = SubscriptionPlan.Of(product, subscription.ScheduledQuantity ?? subscription.Quantity);
         await billing.ApplyPlanChangeAsync(connection, transaction, subscription, new PlanChangeOrder(plan, false, null), now, cancellationToken);
         return plan;
-    }
-
-    /// <summary>A period that costs nothing is renewed without a payment.</summary>
-    private async Task AdvanceFreeAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Subscription subscription, DateTime now, CancellationToken cancellationToken)
-    {
-        var tenant = subscription.Tenant;
-        var k = subscription.NextPeriod;
-        await connection.ExecuteAsync(new CommandDefinition("""
-            UPDATE subscriptions SET next_period = @next, previous_billing_date = next_billing_date, next_billing_date = @nextDate, updated_at = @now
-            WHERE id = @id AND business_id = @businessId AND mode = @mode
-            """,
-            new
-            {
-                next = k + 1,
-                nextDate = BillingPeriods.PeriodStart(subscription.BillingAnchor, subscription.PaymentFrequencyCount, subscription.PaymentFrequencyInterval, k + 1),
-                now,
-                id = subscription.Id,
-                businessId = tenant.BusinessId,
-                mode = tenant.ModeText,
-            }, transaction, cancellationToken: cancellationToken));
-        await events.EmitAsync(connection, transaction, tenant, subscription.Id, SubscriptionEventTypes.Renewed, cancellationToken);
     }
 
     /// <summary>Queues "your subscription renews soon" once per billing date, <see cref="SubscriptionOptions.RenewalNotice"/> ahead.</summary>

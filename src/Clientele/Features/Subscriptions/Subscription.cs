@@ -129,8 +129,8 @@ public sealed class Subscription
     /// <summary>Statuses from which nothing comes back.</summary>
     public bool IsTerminal => Status is SubscriptionStatus.Cancelled or SubscriptionStatus.Failed or SubscriptionStatus.Expired;
 
-    /// <summary>The end of period k.</summary>
-    public DateTime PeriodEnd(int k) => BillingPeriods.PeriodStart(BillingAnchor, PaymentFrequencyCount, PaymentFrequencyInterval, k + 1);
+    /// <summary>The start of period k (the end of period k − 1), counted from the anchor.</summary>
+    public DateTime PeriodStart(int k) => BillingPeriods.PeriodStart(BillingAnchor, PaymentFrequencyCount, PaymentFrequencyInterval, k);
 }
 
 public static class SubscriptionStatus

@@ -354,24 +354,7 @@ public sealed class SubscriptionBilling(
                 await events.EmitAsync(connection, transaction, tenant, subscription.Id, SubscriptionEventTypes.Active, cancellationToken);
                 break;
             case ChargeKinds.Renewal:
-                // Paid period k = next_period: the subscription moves on to period k + 1.
-                var k = subscription.NextPeriod;
-                await connection.ExecuteAsync(new CommandDefinition("""
-                    UPDATE subscriptions SET next_period = @next, previous_billing_date = @previous, next_billing_date = @nextDate, updated_at = @now
-                    WHERE id = @id AND business_id = @businessId AND mode = @mode AND next_period = @k
-                    """,
-                    new
-                    {
-                        next = k + 1,
-                        k,
-                        previous = charge.PeriodStart,
-                        nextDate = BillingPeriods.PeriodStart(subscription.BillingAnchor, subscription.PaymentFrequencyCount, subscription.PaymentFrequencyInterval, k + 1),
-                        args.id,
-                        args.businessId,
-                        args.mode,
-                        now,
-                    }, transaction, cancellationToken: cancellationToken));
-                await events.EmitAsync(connection, transaction, tenant, subscription.Id, SubscriptionEventTypes.Renewed, cancellationToken);
+                await AdvancePeriodAsync(connection, transaction, subscription, now, cancellationToken);
                 break;
             case ChargeKinds.Dues:
                 await ReactivateAsync(connection, transaction, subscription, charge.PaymentId, now, cancellationToken);
@@ -420,6 +403,23 @@ public sealed class SubscriptionBilling(
         await lifecycle.SuspendKeysAsync(connection, transaction, tenant, subscription.Id, cancellationToken);
         await events.EmitAsync(connection, transaction, tenant, subscription.Id, SubscriptionEventTypes.OnHold, cancellationToken);
         await emails.QueueAsync(connection, transaction, tenant, subscription.Id, SubscriptionEmailKind.OnHold, cancellationToken);
+    }
+
+    /// <summary>
+    /// The period that starts at the next billing date is paid (or costs nothing): the subscription
+    /// moves on to the next one. Guarded by the period index, so it happens once per period.
+    /// </summary>
+    public async Task AdvancePeriodAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Subscription subscription, DateTime now, CancellationToken cancellationToken)
+    {
+        var tenant = subscription.Tenant;
+        var k = subscription.NextPeriod;
+        await connection.ExecuteAsync(new CommandDefinition("""
+            UPDATE subscriptions SET next_period = @next, previous_billing_date = next_billing_date, next_billing_date = @nextDate, updated_at = @now
+            WHERE id = @id AND business_id = @businessId AND mode = @mode AND next_period = @k
+            """,
+            new { next = k + 1, k, nextDate = subscription.PeriodStart(k + 1), now, id = subscription.Id, businessId = tenant.BusinessId, mode = tenant.ModeText },
+            transaction, cancellationToken: cancellationToken));
+        await events.EmitAsync(connection, transaction, tenant, subscription.Id, SubscriptionEventTypes.Renewed, cancellationToken);
     }
 
     /// <summary>

@@ -9,7 +9,6 @@ public static class WebhookEventTypes
     public const string PaymentFailed = "payment.failed";
     public const string RefundSucceeded = "refund.succeeded";
     public const string RefundFailed = "refund.failed";
-    public const string SubscriptionActive = "subscription.active";
     public const string LicenseKeyCreated = "license_key.created";
 
     public static FrozenSet<string> All { get; } = FrozenSet.Create(StringComparer.Ordinal,
