@@ -58,28 +58,6 @@ public enum ChargeOutcome
     Pending,
 }
 
-public sealed class SubscriptionOptions
-{
-    public const string Section = "Subscriptions";
-
-    /// <summary>Whether this process runs the renewal worker (tests drive it by hand).</summary>
-    public bool WorkerEnabled { get; set; } = true;
-
-    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(5);
-
-    /// <summary>How many due subscriptions one claim takes.</summary>
-    public int BatchSize { get; set; } = 100;
-
-    /// <summary>How many charges of a batch go to the processor at once.</summary>
-    public int Parallelism { get; set; } = 8;
-
-    /// <summary>How long a worker owns a charge it started; after that the recovery pass may finish it.</summary>
-    public TimeSpan ChargeLease { get; set; } = TimeSpan.FromMinutes(2);
-
-    /// <summary>How long before a renewal the customer is told it is coming.</summary>
-    public TimeSpan RenewalNotice { get; set; } = TimeSpan.FromDays(3);
-}
-
 /// <summary>
 /// Charges subscriptions in three steps, each crash-safe. (1) <see cref="StartAsync"/>, in the
 /// caller's transaction that holds the subscription's row lock: the payment (processing), its line,
