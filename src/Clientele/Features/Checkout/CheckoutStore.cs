@@ -106,4 +106,10 @@ public sealed class CheckoutStore(NpgsqlDataSource dataSource, TimeProvider cloc
             UPDATE checkout_sessions SET status = 'completed', payment_id = @paymentId, updated_at = @now
             WHERE id = @id AND business_id = @businessId AND mode = @mode AND status = 'processing' AND attempt_key = @attemptKey
             """, new { id = session.Id, businessId = session.BusinessId, mode = session.Mode, attemptKey, paymentId, now }, transaction, cancellationToken: cancellationToken)) == 1;
+
+    /// <summary>Names the payment a session will complete, so the API can show it at once.</summary>
+    public static Task AttachPaymentAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Tenant tenant, string sessionId, string paymentId, CancellationToken cancellationToken) =>
+        connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE checkout_sessions SET payment_id = @paymentId WHERE id = @sessionId AND business_id = @businessId AND mode = @mode",
+            new { paymentId, sessionId, businessId = tenant.BusinessId, mode = tenant.ModeText }, transaction, cancellationToken: cancellationToken));
 }

@@ -1,9 +1,7 @@
 using System.Text.Json;
 using Clientele.Features.Checkout;
-using Clientele.Features.Invoices;
 using Clientele.Features.LicenseKeys;
 using Clientele.Features.Payments.Processor;
-using Clientele.Features.Webhooks;
 using Clientele.Platform.Email;
 using Clientele.Primitives;
 using Dapper;
@@ -11,9 +9,12 @@ using Npgsql;
 
 namespace Clientele.Features.Payments;
 
-/// <summary>Writes a checkout's payment: its row and lines first, then its outcome with everything that follows in one transaction.</summary>
-public sealed class PaymentWriter(NpgsqlDataSource dataSource, TimeProvider clock, PaymentEvents events, PaymentEmails emails, EmailDispatchSignal mailSignal,
-    LicenseKeyIssuer licenseKeys, Subscriptions.SubscriptionService subscriptions)
+/// <summary>
+/// A hosted-page payment: its row and lines first, then its outcome with everything that follows in
+/// one transaction (through <see cref="PaymentRecorder"/>, the one writer of payments).
+/// </summary>
+public sealed class PaymentWriter(NpgsqlDataSource dataSource, TimeProvider clock, PaymentRecorder recorder, EmailDispatchSignal mailSignal,
+    LicenseKeyIssuer licenseKeys, ISubscriptionPayments subscriptionPayments)
 {
     /// <summary>The session's one payment, created on the first attempt and reused by retries.</summary>
     public async Task<string> EnsurePaymentAsync(CheckoutSession session, string customerId, BillingAddress billing, CancellationToken cancellationToken)
@@ -21,49 +22,14 @@ public sealed class PaymentWriter(NpgsqlDataSource dataSource, TimeProvider cloc
         var now = clock.GetUtcNow().UtcDateTime;
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var paymentId = await connection.QuerySingleAsync<string>(new CommandDefinition("""
-            INSERT INTO payments (id, business_id, mode, customer_id, checkout_session_id, status, currency, total_amount, billing, metadata, created_at, updated_at)
-            VALUES (@id, @businessId, @mode, @customerId, @sessionId, 'processing', @currency, @total, @billing::jsonb, @metadata::jsonb, @now, @now)
-            ON CONFLICT (checkout_session_id) DO UPDATE SET status = 'processing', retry_attempt = payments.retry_attempt + 1,
-                customer_id = excluded.customer_id, billing = excluded.billing, error_code = NULL, error_message = NULL, updated_at = excluded.updated_at
-            RETURNING id
-            """,
-            new
-            {
-                id = Ids.New(Ids.Payment),
-                businessId = session.BusinessId,
-                mode = session.Mode,
-                customerId,
-                sessionId = session.Id,
-                currency = session.Currency,
-                total = session.TotalAmount,
-                billing = JsonSerializer.Serialize(billing, CheckoutJson.Options),
-                metadata = session.Metadata,
-                now,
-            }, transaction, cancellationToken: cancellationToken));
-        var lines = session.Lines;
-        await connection.ExecuteAsync(new CommandDefinition("""
-            INSERT INTO payment_line_items (payment_id, product_id, business_id, mode, position, name, description, quantity, unit_amount, discount_amount, amount)
-            SELECT @paymentId, l.product_id, @businessId, @mode, l.position - 1, l.name, l.description, l.quantity, l.unit_amount, l.discount_amount, l.amount
-            FROM unnest(@productIds::text[], @names::text[], @descriptions::text[], @quantities::int[], @units::bigint[], @discounts::bigint[], @amounts::bigint[])
-                WITH ORDINALITY AS l(product_id, name, description, quantity, unit_amount, discount_amount, amount, position)
-            ON CONFLICT (payment_id, product_id) DO NOTHING;
-            UPDATE checkout_sessions SET payment_id = @paymentId WHERE id = @sessionId AND business_id = @businessId AND mode = @mode;
-            """,
-            new
-            {
-                paymentId,
-                sessionId = session.Id,
-                businessId = session.BusinessId,
-                mode = session.Mode,
-                productIds = lines.Select(l => l.ProductId).ToArray(),
-                names = lines.Select(l => l.Name).ToArray(),
-                descriptions = lines.Select(l => l.Description).ToArray(),
-                quantities = lines.Select(l => l.Quantity).ToArray(),
-                units = lines.Select(l => l.UnitAmount).ToArray(),
-                discounts = lines.Select(l => l.DiscountAmount).ToArray(),
-                amounts = lines.Select(l => l.Amount).ToArray(),
-            }, transaction, cancellationToken: cancellationToken));
+        var payment = new NewPayment(session.Tenant, customerId, "processing", Money.Of(session.TotalAmount, session.Currency),
+            JsonSerializer.Serialize(billing, CheckoutJson.Options), session.Metadata,
+            [.. session.Lines.Select(l => new PaymentLine(l.ProductId, l.Name, l.Description, l.Quantity, l.UnitAmount, l.Amount, l.DiscountAmount))])
+        {
+            CheckoutSessionId = session.Id,
+        };
+        var paymentId = await PaymentRecorder.OpenForCheckoutAsync(connection, transaction, payment, now, cancellationToken);
+        await CheckoutStore.AttachPaymentAsync(connection, transaction, session.Tenant, session.Id, paymentId, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return paymentId;
     }
@@ -116,43 +82,21 @@ public sealed class PaymentWriter(NpgsqlDataSource dataSource, TimeProvider cloc
                     now,
                 }, transaction, cancellationToken: cancellationToken));
         }
-        await connection.ExecuteAsync(new CommandDefinition("""
-            UPDATE payments SET status = @status, payment_method_id = @paymentMethodId, card_network = @Network, card_type = @CardType,
-                card_last_four = @Last4, card_holder_name = @HolderName, processor_charge_id = @chargeId,
-                error_code = @errorCode, error_message = @errorMessage, updated_at = @now
-            WHERE id = @paymentId AND business_id = @businessId AND mode = @mode
-            """,
-            new
-            {
-                status = succeeded ? "succeeded" : "failed",
-                paymentMethodId,
-                card.Network,
-                card.CardType,
-                card.Last4,
-                card.HolderName,
-                chargeId = charge?.ChargeId,
-                errorCode = charge?.FailureCode,
-                errorMessage = charge?.FailureCode is { } code ? DeclineMessages.English(code) : null,
-                now,
-                paymentId,
-                businessId = tenant.BusinessId,
-                mode = tenant.ModeText,
-            }, transaction, cancellationToken: cancellationToken));
+        var used = new CardUsed(paymentMethodId, card.Network, card.CardType, card.Last4, card.HolderName);
         if (!succeeded)
         {
+            await recorder.FailedAsync(connection, transaction, tenant, paymentId, charge?.ChargeId, charge!.FailureCode ?? "card_declined", used, now, cancellationToken);
             await CheckoutStore.ReleaseAsync(connection, transaction, session, attemptKey, now, cancellationToken);
-            await events.PaymentAsync(connection, transaction, tenant, paymentId, WebhookEventTypes.PaymentFailed, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             return false;
         }
-        await DocumentNumbers.IssueInvoiceAsync(connection, transaction, tenant, paymentId, now, cancellationToken);
         if (!await CheckoutStore.CompleteAsync(connection, transaction, session, attemptKey, paymentId, now, cancellationToken))
         {
             // Another path (a recovery pass) already finished this attempt; it recorded the same charge.
             await transaction.RollbackAsync(cancellationToken);
             return true;
         }
-        await events.PaymentAsync(connection, transaction, tenant, paymentId, WebhookEventTypes.PaymentSucceeded, cancellationToken);
+        await recorder.SucceededAsync(connection, transaction, tenant, paymentId, charge?.ChargeId, used, now, cancellationToken);
         if (session.SubscriptionId is null)
         {
             await licenseKeys.IssueForPaymentAsync(connection, transaction, tenant, paymentId, subscriptionId: null, cancellationToken);
@@ -160,9 +104,8 @@ public sealed class PaymentWriter(NpgsqlDataSource dataSource, TimeProvider cloc
         else
         {
             // A session tied to a subscription starts or repairs it (after payment.succeeded, as the seeds' order says); it issues the keys itself.
-            await subscriptions.CheckoutPaidAsync(connection, transaction, session, paymentId, paymentMethodId, cancellationToken);
+            await subscriptionPayments.PaidAsync(connection, transaction, session, paymentId, paymentMethodId, cancellationToken);
         }
-        await emails.ReceiptAsync(connection, transaction, tenant, paymentId, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         mailSignal.Wake();
         return true;
@@ -178,4 +121,14 @@ public static class DeclineMessages
         "insufficient_funds" => "The card has insufficient funds.",
         _ => "The payment could not be completed.",
     };
+}
+
+/// <summary>
+/// What a hosted-page payment tied to a subscription sets in motion (start it, or take the new card
+/// and pay its dues), told inside the transaction that records the payment. Subscriptions implements
+/// it, so Payments never depends on Subscriptions.
+/// </summary>
+public interface ISubscriptionPayments
+{
+    Task PaidAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CheckoutSession session, string paymentId, string? paymentMethodId, CancellationToken cancellationToken);
 }

@@ -18,6 +18,7 @@ public static class PaymentsServices
         builder.Services.AddSingleton<CheckoutService>();
         builder.Services.AddSingleton<PaymentEvents>();
         builder.Services.AddSingleton<PaymentEmails>();
+        builder.Services.AddSingleton<PaymentRecorder>();
         builder.Services.AddSingleton<PaymentWriter>();
         builder.Services.AddSingleton<PaymentQueries>();
         builder.Services.AddSingleton<InvoiceStore>();

@@ -1,3 +1,5 @@
+using Clientele.Features.Subscriptions.Billing;
+
 namespace Clientele.Features.Subscriptions;
 
 /// <summary>The reference's LineItem (type subscription) of a plan-change preview.</summary>

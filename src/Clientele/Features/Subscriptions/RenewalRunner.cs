@@ -1,4 +1,5 @@
 using Clientele.Features.Catalog;
+using Clientele.Features.Subscriptions.Billing;
 using Clientele.Platform.Email;
 using Clientele.Primitives;
 using Dapper;
@@ -18,17 +19,17 @@ public sealed record RenewalPass(int Renewed, int Failed, int Pending, int Ended
 /// Renews due subscriptions. Each batch is claimed with <c>FOR UPDATE SKIP LOCKED</c> (so any number
 /// of workers in any number of processes share the work without waiting on each other); in the
 /// claiming transaction each subscription is ended (cancel at period end, end of term), gets its
-/// scheduled plan change, or has its renewal charge started (<see cref="SubscriptionBilling.StartAsync"/>:
+/// scheduled plan change, or has its renewal charge started (<see cref="SubscriptionCharges.StartAsync"/>:
 /// wallet first, one charge per period by a unique index and an idempotency key). After the commit
 /// the card parts go to the processor and each outcome is recorded in its own transaction.
 /// </summary>
-public sealed class RenewalRunner(NpgsqlDataSource dataSource, TimeProvider clock, SubscriptionBilling billing,
+public sealed class RenewalRunner(NpgsqlDataSource dataSource, TimeProvider clock, SubscriptionCharges charges, SubscriptionTransitions transitions,
     SubscriptionEmails emails, EmailDispatchSignal mailSignal, IOptions<SubscriptionOptions> options, ILogger<RenewalRunner> logger)
 {
     /// <summary>Runs until nothing is due. <paramref name="businessId"/> limits the pass to one business (operators, tests).</summary>
     public async Task<RenewalPass> RunOnceAsync(string? businessId, CancellationToken cancellationToken)
     {
-        var total = new RenewalPass(0, 0, 0, 0, await billing.RecoverAsync(businessId, cancellationToken), await QueueNoticesAsync(businessId, cancellationToken));
+        var total = new RenewalPass(0, 0, 0, 0, await charges.RecoverAsync(businessId, cancellationToken), await QueueNoticesAsync(businessId, cancellationToken));
         while (true)
         {
             var (pass, claimed) = await RenewBatchAsync(businessId, cancellationToken);
@@ -62,13 +63,13 @@ public sealed class RenewalRunner(NpgsqlDataSource dataSource, TimeProvider cloc
             {
                 if (subscription.CancelAtNextBillingDate)
                 {
-                    await billing.EndAsync(connection, transaction, subscription, SubscriptionStatus.Cancelled, now, cancellationToken);
+                    await transitions.EndAsync(connection, transaction, subscription, SubscriptionStatus.Cancelled, now, cancellationToken);
                     ended++;
                     continue;
                 }
                 if (subscription.ExpiresAt is { } expiresAt && subscription.NextBillingDate >= expiresAt)
                 {
-                    await billing.EndAsync(connection, transaction, subscription, SubscriptionStatus.Expired, now, cancellationToken);
+                    await transitions.EndAsync(connection, transaction, subscription, SubscriptionStatus.Expired, now, cancellationToken);
                     ended++;
                     continue;
                 }
@@ -78,11 +79,11 @@ public sealed class RenewalRunner(NpgsqlDataSource dataSource, TimeProvider cloc
                 {
                     var current = plan is null ? subscription : (await SubscriptionStore.FindAsync(connection, transaction, subscription.Tenant, subscription.Id, cancellationToken))!;
                     // A period that costs nothing is renewed without a payment.
-                    await billing.AdvancePeriodAsync(connection, transaction, current, now, cancellationToken);
+                    await transitions.AdvancePeriodAsync(connection, transaction, current, now, cancellationToken);
                     renewedFree++;
                     continue;
                 }
-                started.Add(await billing.StartAsync(connection, transaction, subscription, new ChargeRequestPlan(
+                started.Add(await charges.StartAsync(connection, transaction, subscription, new ChargeRequestPlan(
                     ChargeKinds.Renewal, amount, plan?.ProductId ?? subscription.ProductId, plan?.ProductName ?? subscription.ProductName, null,
                     plan?.Quantity ?? subscription.Quantity, plan?.UnitAmount ?? subscription.UnitAmount, UseWallet: true,
                     subscription.PaymentMethodId, Platform.Api.Metadata.EmptyJson, PeriodStart: subscription.NextBillingDate, DueOnFailure: true), cancellationToken));
@@ -96,7 +97,7 @@ public sealed class RenewalRunner(NpgsqlDataSource dataSource, TimeProvider cloc
 
         var outcomes = new System.Collections.Concurrent.ConcurrentBag<ChargeOutcome>();
         await Parallel.ForEachAsync(started, new ParallelOptions { MaxDegreeOfParallelism = options.Value.Parallelism, CancellationToken = cancellationToken },
-            async (charge, ct) => outcomes.Add(await billing.CompleteAsync(charge, ct)));
+            async (charge, ct) => outcomes.Add(await charges.CompleteAsync(charge, ct)));
         var pass = new RenewalPass(
             renewedFree + outcomes.Count(o => o == ChargeOutcome.Succeeded),
             outcomes.Count(o => o == ChargeOutcome.Failed),
@@ -118,7 +119,7 @@ public sealed class RenewalRunner(NpgsqlDataSource dataSource, TimeProvider cloc
         }
         var product = (await ProductStore.FindManyAsync(connection, subscription.Tenant, [productId], cancellationToken)).Single();
         var plan = SubscriptionPlan.Of(product, subscription.ScheduledQuantity ?? subscription.Quantity);
-        await billing.ApplyPlanChangeAsync(connection, transaction, subscription, new PlanChangeOrder(plan, false, null), now, cancellationToken);
+        await transitions.ApplyPlanChangeAsync(connection, transaction, subscription, new PlanChangeOrder(plan, false, null), now, cancellationToken);
         return plan;
     }
 

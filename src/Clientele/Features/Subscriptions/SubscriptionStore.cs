@@ -16,6 +16,13 @@ public sealed class SubscriptionStore(NpgsqlDataSource dataSource)
             Subscription.Select + " WHERE s.id = @id AND s.business_id = @businessId AND s.mode = @mode" + (forUpdate ? " FOR UPDATE OF s" : ""),
             new { id, businessId = tenant.BusinessId, mode = tenant.ModeText }, transaction, cancellationToken: cancellationToken))!;
 
+    /// <summary>What an on_hold subscription owes: its failed charges that no payment has settled yet.</summary>
+    public static Task<long> DuesAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, Subscription subscription, CancellationToken cancellationToken) =>
+        connection.QuerySingleAsync<long>(new CommandDefinition("""
+            SELECT coalesce(sum(amount), 0)::bigint FROM subscription_charges
+            WHERE subscription_id = @id AND business_id = @businessId AND mode = @mode AND is_due AND settled_by IS NULL
+            """, new { id = subscription.Id, businessId = subscription.BusinessId, mode = subscription.Mode }, transaction, cancellationToken: cancellationToken));
+
     public async Task<Subscription?> FindAsync(Tenant tenant, string id, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);

@@ -1,8 +1,10 @@
 using System.Text.Json;
 using Clientele.Features.Payments;
+using Clientele.Features.Subscriptions.Operations;
 using Clientele.Platform.Api;
 using Clientele.Platform.Auth;
 using Clientele.Primitives;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Clientele.Features.Subscriptions;
 
@@ -26,45 +28,46 @@ public sealed record PaymentLinkResponse(string? PaymentId, string? PaymentLink,
 
 public sealed record SubscriptionChargeResponse(string PaymentId);
 
-/// <summary><c>/subscriptions</c>, as the reference API.</summary>
+/// <summary><c>/subscriptions</c>, as the reference API. Each endpoint parses, calls its operation and maps the outcome (<see cref="SubscriptionHttp"/>).</summary>
 public static class SubscriptionsApi
 {
     public static IEndpointRouteBuilder MapSubscriptionsApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/subscriptions").RequireApiKey().WithTags("Subscriptions");
-        group.MapPost("", CreateAsync).WithName("create_subscription");
-        group.MapGet("", ListAsync).WithName("list_subscriptions");
-        group.MapGet("/{subscription_id}", GetAsync).WithName("get_subscription");
-        group.MapPatch("/{subscription_id}", PatchAsync).WithName("patch_subscription");
-        group.MapPost("/{subscription_id}/change-plan", (string subscription_id, HttpRequest request, Tenant tenant, SubscriptionService service, CancellationToken ct) =>
-            ChangePlanAsync(subscription_id, request, tenant, service, previewOnly: false, ct)).WithName("change_subscription_plan");
-        group.MapPost("/{subscription_id}/change-plan/preview", (string subscription_id, HttpRequest request, Tenant tenant, SubscriptionService service, CancellationToken ct) =>
-            ChangePlanAsync(subscription_id, request, tenant, service, previewOnly: true, ct)).WithName("preview_subscription_plan_change");
-        group.MapDelete("/{subscription_id}/change-plan/scheduled", DeleteScheduledAsync).WithName("delete_scheduled_plan_change");
-        group.MapPost("/{subscription_id}/charge", ChargeAsync).WithName("create_subscription_charge");
-        group.MapPost("/{subscription_id}/update-payment-method", UpdatePaymentMethodAsync).WithName("update_subscription_payment_method");
+        group.MapPost("", CreateAsync).WithName("create_subscription").Accepts<JsonElement>("application/json").ProducesApiErrors(400, 422);
+        group.MapGet("", ListAsync).WithName("list_subscriptions").ProducesApiErrors(422);
+        group.MapGet("/{subscription_id}", GetAsync).WithName("get_subscription").ProducesApiErrors(404);
+        group.MapPatch("/{subscription_id}", PatchAsync).WithName("patch_subscription").Accepts<JsonElement>("application/json").ProducesApiErrors(400, 403, 404, 409, 422);
+        group.MapPost("/{subscription_id}/change-plan", ChangePlanAsync).WithName("change_subscription_plan")
+            .Accepts<JsonElement>("application/json").ProducesApiErrors(400, 403, 404, 409, 422);
+        group.MapPost("/{subscription_id}/change-plan/preview", PreviewPlanChangeAsync).WithName("preview_subscription_plan_change")
+            .Accepts<JsonElement>("application/json").ProducesApiErrors(400, 403, 404, 409, 422);
+        group.MapDelete("/{subscription_id}/change-plan/scheduled", DeleteScheduledAsync).WithName("delete_scheduled_plan_change").ProducesApiErrors(404);
+        group.MapPost("/{subscription_id}/charge", ChargeAsync).WithName("create_subscription_charge").Accepts<JsonElement>("application/json").ProducesApiErrors(400, 404, 409, 422);
+        group.MapPost("/{subscription_id}/update-payment-method", UpdatePaymentMethodAsync).WithName("update_subscription_payment_method")
+            .Accepts<JsonElement>("application/json").ProducesApiErrors(400, 404, 409, 422);
         return app;
     }
 
-    private static async Task<IResult> CreateAsync(HttpRequest request, Tenant tenant, SubscriptionService service, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<CreateSubscriptionResponse>, ApiErrorResult>> CreateAsync(HttpRequest request, Tenant tenant, CreateSubscription operation, CancellationToken cancellationToken)
     {
         var parsed = await JsonBody.ParseAsync(request, SubscriptionInput.ParseCreate, cancellationToken);
         if (parsed.Failed)
         {
             return parsed.Error;
         }
-        var outcome = await service.CreateAsync(tenant, parsed.Input, cancellationToken);
-        if (outcome.Error is not null)
+        var outcome = await operation.RunAsync(tenant, parsed.Input!, cancellationToken);
+        if (outcome.Failure is { } failure)
         {
-            return outcome.Error;
+            return failure.ToHttp();
         }
-        var created = outcome.Value!;
+        var created = outcome.Value;
         var s = created.Subscription;
-        return Results.Ok(new CreateSubscriptionResponse(created.SubscriptionId, created.PaymentId, s.Customer, Metadata.Parse(s.Metadata),
+        return TypedResults.Ok(new CreateSubscriptionResponse(created.SubscriptionId, created.PaymentId, s.Customer, Metadata.Parse(s.Metadata),
             created.RecurringPreTaxAmount, [], created.PaymentLink, created.ExpiresOn, null, null, null, null, created.TrialAmount, created.PaymentLink is not null));
     }
 
-    private static async Task<IResult> ListAsync(HttpRequest request, Tenant tenant, SubscriptionStore store, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<Page<SubscriptionResponse>>, ApiErrorResult>> ListAsync(HttpRequest request, Tenant tenant, SubscriptionStore store, CancellationToken cancellationToken)
     {
         var query = new QueryReader(request.Query);
         var paging = query.Paging();
@@ -82,93 +85,77 @@ public static class SubscriptionsApi
         }
         if (brand is not null && brand != tenant.BusinessId)
         {
-            return Results.Ok(new Page<SubscriptionResponse>([]));
+            return TypedResults.Ok(new Page<SubscriptionResponse>([]));
         }
         var rows = await store.ListAsync(tenant, filter, paging, cancellationToken);
-        return Results.Ok(new Page<SubscriptionResponse>([.. rows.Select(SubscriptionResponse.From)]));
+        return TypedResults.Ok(new Page<SubscriptionResponse>([.. rows.Select(SubscriptionResponse.From)]));
     }
 
-    private static async Task<IResult> GetAsync(string subscription_id, Tenant tenant, SubscriptionStore store, CancellationToken cancellationToken) =>
+    private static async Task<Results<Ok<SubscriptionResponse>, ApiErrorResult>> GetAsync(string subscription_id, Tenant tenant, SubscriptionStore store, CancellationToken cancellationToken) =>
         await store.FindAsync(tenant, subscription_id, cancellationToken) is { } subscription
-            ? Results.Ok(SubscriptionResponse.From(subscription))
-            : ApiResults.NotFound("Subscription");
+            ? TypedResults.Ok(SubscriptionResponse.From(subscription))
+            : new SubscriptionFailure.NotFound().ToHttp();
 
-    private static async Task<IResult> PatchAsync(string subscription_id, HttpRequest request, Tenant tenant, SubscriptionService service, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<SubscriptionResponse>, ApiErrorResult>> PatchAsync(string subscription_id, HttpRequest request, Tenant tenant, UpdateSubscription operation, CancellationToken cancellationToken)
     {
         var parsed = await JsonBody.ParseAsync(request, SubscriptionInput.ParsePatch, cancellationToken);
         if (parsed.Failed)
         {
             return parsed.Error;
         }
-        var outcome = await service.PatchAsync(tenant, subscription_id, parsed.Input, cancellationToken);
-        return outcome.Error ?? Results.Ok(SubscriptionResponse.From(outcome.Value!));
+        var outcome = await operation.RunAsync(tenant, subscription_id, parsed.Input!, cancellationToken);
+        return outcome.Failure is { } failure ? failure.ToHttp() : TypedResults.Ok(SubscriptionResponse.From(outcome.Value));
     }
 
-    private static async Task<IResult> ChangePlanAsync(string id, HttpRequest request, Tenant tenant, SubscriptionService service, bool previewOnly, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<PaymentLinkResponse>, ApiErrorResult>> ChangePlanAsync(string subscription_id, HttpRequest request, Tenant tenant, ChangePlan operation, CancellationToken cancellationToken)
     {
         var parsed = await JsonBody.ParseAsync(request, SubscriptionInput.ParseChangePlan, cancellationToken);
         if (parsed.Failed)
         {
             return parsed.Error;
         }
-        var outcome = await service.ChangePlanAsync(tenant, id, parsed.Input, previewOnly, cancellationToken);
-        if (outcome.Error is not null)
-        {
-            return outcome.Error;
-        }
-        var answer = outcome.Value!;
-        if (previewOnly)
-        {
-            return Results.Ok(answer.Preview);
-        }
-        return Results.Ok(new PaymentLinkResponse(answer.PaymentId, null, null, null));
+        var outcome = await operation.RunAsync(tenant, subscription_id, parsed.Input!, previewOnly: false, cancellationToken);
+        return outcome.Failure is { } failure ? failure.ToHttp() : TypedResults.Ok(new PaymentLinkResponse(outcome.Value.PaymentId, null, null, null));
     }
 
-    private static async Task<IResult> DeleteScheduledAsync(string subscription_id, Tenant tenant, SubscriptionService service, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<ChangePlanPreviewResponse>, ApiErrorResult>> PreviewPlanChangeAsync(string subscription_id, HttpRequest request, Tenant tenant, ChangePlan operation, CancellationToken cancellationToken)
     {
-        var outcome = await service.DeleteScheduledChangeAsync(tenant, subscription_id, cancellationToken);
-        return outcome.Error ?? Results.NoContent();
+        var parsed = await JsonBody.ParseAsync(request, SubscriptionInput.ParseChangePlan, cancellationToken);
+        if (parsed.Failed)
+        {
+            return parsed.Error;
+        }
+        var outcome = await operation.RunAsync(tenant, subscription_id, parsed.Input!, previewOnly: true, cancellationToken);
+        return outcome.Failure is { } failure ? failure.ToHttp() : TypedResults.Ok(outcome.Value.Preview);
     }
 
-    private static async Task<IResult> ChargeAsync(string subscription_id, HttpRequest request, Tenant tenant, SubscriptionService service, CancellationToken cancellationToken)
+    private static async Task<Results<NoContent, ApiErrorResult>> DeleteScheduledAsync(string subscription_id, Tenant tenant, DeleteScheduledChange operation, CancellationToken cancellationToken)
+    {
+        var outcome = await operation.RunAsync(tenant, subscription_id, cancellationToken);
+        return outcome.Failure is { } failure ? failure.ToHttp() : TypedResults.NoContent();
+    }
+
+    private static async Task<Results<Ok<SubscriptionChargeResponse>, ApiErrorResult>> ChargeAsync(string subscription_id, HttpRequest request, Tenant tenant, ChargeSubscription operation, CancellationToken cancellationToken)
     {
         var parsed = await JsonBody.ParseAsync(request, SubscriptionInput.ParseCharge, cancellationToken);
         if (parsed.Failed)
         {
             return parsed.Error;
         }
-        var outcome = await service.ChargeAsync(tenant, subscription_id, parsed.Input, cancellationToken);
-        return outcome.Error ?? Results.Ok(new SubscriptionChargeResponse(outcome.Value!));
+        var outcome = await operation.RunAsync(tenant, subscription_id, parsed.Input!, cancellationToken);
+        return outcome.Failure is { } failure ? failure.ToHttp() : TypedResults.Ok(new SubscriptionChargeResponse(outcome.Value));
     }
 
-    private static async Task<IResult> UpdatePaymentMethodAsync(string subscription_id, HttpRequest request, Tenant tenant, SubscriptionService service, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<PaymentLinkResponse>, ApiErrorResult>> UpdatePaymentMethodAsync(string subscription_id, HttpRequest request, Tenant tenant, UpdatePaymentMethod operation, CancellationToken cancellationToken)
     {
         var parsed = await JsonBody.ParseAsync(request, SubscriptionInput.ParseUpdatePaymentMethod, cancellationToken);
         if (parsed.Failed)
         {
             return parsed.Error;
         }
-        var outcome = await service.UpdatePaymentMethodAsync(tenant, subscription_id, parsed.Input, cancellationToken);
-        return outcome.Error ?? Results.Ok(new PaymentLinkResponse(outcome.Value!.PaymentId, outcome.Value.PaymentLink, outcome.Value.ExpiresOn, null));
-    }
-}
-
-public static class SubscriptionServices
-{
-    public static IHostApplicationBuilder AddSubscriptions(this IHostApplicationBuilder builder)
-    {
-        builder.Services.AddOptions<SubscriptionOptions>().BindConfiguration(SubscriptionOptions.Section);
-        builder.Services.AddSingleton<SubscriptionStore>();
-        builder.Services.AddSingleton<SubscriptionEvents>();
-        builder.Services.AddSingleton<SubscriptionEmails>();
-        builder.Services.AddSingleton<SubscriptionLifecycle>();
-        builder.Services.AddSingleton<SubscriptionBilling>();
-        builder.Services.AddSingleton<SubscriptionService>();
-        builder.Services.AddSingleton<RenewalRunner>();
-        if (builder.Configuration.GetValue($"{SubscriptionOptions.Section}:{nameof(SubscriptionOptions.WorkerEnabled)}", true))
-        {
-            builder.Services.AddHostedService<RenewalWorker>();
-        }
-        return builder;
+        var outcome = await operation.RunAsync(tenant, subscription_id, parsed.Input!, cancellationToken);
+        return outcome.Failure is { } failure
+            ? failure.ToHttp()
+            : TypedResults.Ok(new PaymentLinkResponse(outcome.Value.PaymentId, outcome.Value.PaymentLink, outcome.Value.ExpiresOn, null));
     }
 }

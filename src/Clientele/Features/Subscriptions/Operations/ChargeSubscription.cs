@@ -1,0 +1,41 @@
+using Clientele.Features.Subscriptions.Billing;
+using Clientele.Platform.Api;
+using Clientele.Primitives;
+using Npgsql;
+
+namespace Clientele.Features.Subscriptions.Operations;
+
+/// <summary>An on-demand charge of an active subscription with its saved card (wallet first unless told otherwise); answers the payment's id.</summary>
+public sealed class ChargeSubscription(NpgsqlDataSource dataSource, SubscriptionCharges charges)
+{
+    public async Task<Result<string, SubscriptionFailure>> RunAsync(Tenant tenant, string id, ChargeInput input, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        if (await SubscriptionStore.FindAsync(connection, transaction, tenant, id, cancellationToken, forUpdate: true) is not { } subscription)
+        {
+            return new SubscriptionFailure.NotFound();
+        }
+        if (subscription.Status != SubscriptionStatus.Active)
+        {
+            return new SubscriptionFailure.NotActive(subscription.Status, SubscriptionAction.Charge);
+        }
+        if (input.ProductCurrency is { } currency && currency != subscription.Currency)
+        {
+            return new SubscriptionFailure.Invalid(new ValidationError("product_currency", $"must be the subscription's currency {subscription.Currency}"));
+        }
+        if (subscription.PaymentMethodId is null)
+        {
+            return new SubscriptionFailure.PaymentMethodMissing();
+        }
+        if (subscription.ChargeInFlight is not null)
+        {
+            return new SubscriptionFailure.ChargeInProgress();
+        }
+        var started = await charges.StartAsync(connection, transaction, subscription, new ChargeRequestPlan(ChargeKinds.OnDemand, input.ProductPrice, subscription.ProductId,
+            input.ProductDescription ?? subscription.ProductName, null, 1, input.ProductPrice, input.UseWallet, subscription.PaymentMethodId, input.MetadataJson), cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        await charges.CompleteAsync(started, cancellationToken);
+        return started.PaymentId;
+    }
+}
