@@ -29,15 +29,15 @@ public sealed class ProcessorTests(AppFixture app)
         Assert.Equal("4242", visa.Last4);
         Assert.Equal(32, visa.Fingerprint.Length);
 
-        var first = await Processor.ChargeAsync(tenant, new ChargeRequest(visa.Token, 500, "USD", "k1"), ct);
-        var replay = await Processor.ChargeAsync(tenant, new ChargeRequest(visa.Token, 500, "USD", "k1"), ct);
+        var first = await Processor.ChargeAsync(tenant, new ChargeRequest(visa.Token, Money.Of(500, "USD"), "k1"), ct);
+        var replay = await Processor.ChargeAsync(tenant, new ChargeRequest(visa.Token, Money.Of(500, "USD"), "k1"), ct);
         Assert.True(first.Succeeded);
         Assert.Equal(first, replay);
         Assert.Equal(first, await Processor.FindChargeAsync(tenant, "k1", ct));
         Assert.Null(await Processor.FindChargeAsync(tenant, "never", ct));
 
         var declined = await Processor.TokenizeAsync(tenant, Card("4000000000000002"), ct);
-        var declinedCharge = await Processor.ChargeAsync(tenant, new ChargeRequest(((TokenizeResult.Tokenized)declined).Card.Token, 500, "USD", "k2"), ct);
+        var declinedCharge = await Processor.ChargeAsync(tenant, new ChargeRequest(((TokenizeResult.Tokenized)declined).Card.Token, Money.Of(500, "USD"), "k2"), ct);
         Assert.Equal("card_declined", declinedCharge.FailureCode);
 
         Assert.Equal(new TokenizeResult.Rejected("invalid_number"), await Processor.TokenizeAsync(tenant, Card("4242424242424241"), ct));
@@ -52,7 +52,7 @@ public sealed class ProcessorTests(AppFixture app)
         var ct = TestContext.Current.CancellationToken;
         var (tenant, card) = await TokenizeAsync("4000000000000341");
         var charges = await Task.WhenAll(Enumerable.Range(0, 5).Select(i =>
-            Processor.ChargeAsync(tenant, new ChargeRequest(card.Token, 100, "USD", $"renewal-{i}"), ct)));
+            Processor.ChargeAsync(tenant, new ChargeRequest(card.Token, Money.Of(100, "USD"), $"renewal-{i}"), ct)));
         Assert.Single(charges, c => c.Succeeded);
         Assert.All(charges.Where(c => !c.Succeeded), c => Assert.Equal("card_declined", c.FailureCode));
     }
@@ -62,7 +62,7 @@ public sealed class ProcessorTests(AppFixture app)
     {
         var ct = TestContext.Current.CancellationToken;
         var (tenant, card) = await TokenizeAsync("4242424242424242");
-        var charge = await Processor.ChargeAsync(tenant, new ChargeRequest(card.Token, 1000, "USD", "c"), ct);
+        var charge = await Processor.ChargeAsync(tenant, new ChargeRequest(card.Token, Money.Of(1000, "USD"), "c"), ct);
         var refund = await Processor.RefundAsync(tenant, new ProcessorRefundRequest(charge.ChargeId, 600, "r1"), ct);
         Assert.Equal(refund, await Processor.RefundAsync(tenant, new ProcessorRefundRequest(charge.ChargeId, 600, "r1"), ct));
         await Assert.ThrowsAsync<InvalidOperationException>(() => Processor.RefundAsync(tenant, new ProcessorRefundRequest(charge.ChargeId, 600, "r2"), ct));

@@ -56,18 +56,18 @@ public sealed class WalletLedgerIntegrityTests(AppFixture app)
         // A caller that rolls back leaves no trace.
         await using (var abandoned = await connection.BeginTransactionAsync(TestContext.Current.CancellationToken))
         {
-            var outcome = await ledger.ApplyAsync(connection, abandoned, tenant, new LedgerChange(id, Currency.USD, 400, IsCredit: false, LedgerEventType.Payment, "Renewal", "pay_rolledback"), cancellationToken: TestContext.Current.CancellationToken);
+            var outcome = await ledger.ApplyAsync(connection, abandoned, tenant, new LedgerChange(id, new Money(400, Currency.USD), IsCredit: false, LedgerEventType.Payment, "Renewal", "pay_rolledback"), cancellationToken: TestContext.Current.CancellationToken);
             Assert.IsType<LedgerOutcome.Applied>(outcome);
             await abandoned.RollbackAsync(TestContext.Current.CancellationToken);
         }
 
         await using (var transaction = await connection.BeginTransactionAsync(TestContext.Current.CancellationToken))
         {
-            var refused = await ledger.ApplyAsync(connection, transaction, tenant, new LedgerChange(id, Currency.USD, 5000, IsCredit: false, LedgerEventType.Payment), cancellationToken: TestContext.Current.CancellationToken);
+            var refused = await ledger.ApplyAsync(connection, transaction, tenant, new LedgerChange(id, new Money(5000, Currency.USD), IsCredit: false, LedgerEventType.Payment), cancellationToken: TestContext.Current.CancellationToken);
             Assert.IsType<LedgerOutcome.InsufficientBalance>(refused);
             // A refusal raises nothing, so the caller's transaction goes on.
-            var paid = await ledger.ApplyAsync(connection, transaction, tenant, new LedgerChange(id, Currency.USD, 400, IsCredit: false, LedgerEventType.Payment, "Renewal", "pay_0001"), cancellationToken: TestContext.Current.CancellationToken);
-            var refunded = await ledger.ApplyAsync(connection, transaction, tenant, new LedgerChange(id, Currency.USD, 150, IsCredit: true, LedgerEventType.Refund, null, "ref_0001"), cancellationToken: TestContext.Current.CancellationToken);
+            var paid = await ledger.ApplyAsync(connection, transaction, tenant, new LedgerChange(id, new Money(400, Currency.USD), IsCredit: false, LedgerEventType.Payment, "Renewal", "pay_0001"), cancellationToken: TestContext.Current.CancellationToken);
+            var refunded = await ledger.ApplyAsync(connection, transaction, tenant, new LedgerChange(id, new Money(150, Currency.USD), IsCredit: true, LedgerEventType.Refund, null, "ref_0001"), cancellationToken: TestContext.Current.CancellationToken);
             Assert.Equal(600, Assert.IsType<LedgerOutcome.Applied>(paid).Wallet.Balance);
             Assert.Equal(750, Assert.IsType<LedgerOutcome.Applied>(refunded).Entry.AfterBalance);
             await transaction.CommitAsync(TestContext.Current.CancellationToken);
@@ -87,8 +87,8 @@ public sealed class WalletLedgerIntegrityTests(AppFixture app)
         await using var connection = await app.Services.GetRequiredService<NpgsqlDataSource>().OpenConnectionAsync(TestContext.Current.CancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(TestContext.Current.CancellationToken);
 
-        var credit = await ledger.ApplyAsync(connection, transaction, new Tenant(business.Id, Mode.Test), new LedgerChange("cus_nobody", Currency.USD, 1, true, LedgerEventType.Payment), cancellationToken: TestContext.Current.CancellationToken);
-        var debit = await ledger.ApplyAsync(connection, transaction, new Tenant(business.Id, Mode.Test), new LedgerChange("cus_nobody", Currency.USD, 1, false, LedgerEventType.Payment), cancellationToken: TestContext.Current.CancellationToken);
+        var credit = await ledger.ApplyAsync(connection, transaction, new Tenant(business.Id, Mode.Test), new LedgerChange("cus_nobody", new Money(1, Currency.USD), true, LedgerEventType.Payment), cancellationToken: TestContext.Current.CancellationToken);
+        var debit = await ledger.ApplyAsync(connection, transaction, new Tenant(business.Id, Mode.Test), new LedgerChange("cus_nobody", new Money(1, Currency.USD), false, LedgerEventType.Payment), cancellationToken: TestContext.Current.CancellationToken);
 
         Assert.IsType<LedgerOutcome.CustomerNotFound>(credit);
         Assert.IsType<LedgerOutcome.CustomerNotFound>(debit);

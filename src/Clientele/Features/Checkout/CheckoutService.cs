@@ -2,6 +2,7 @@ using System.Text.Json;
 using Clientele.Features.Customers;
 using Clientele.Features.Payments;
 using Clientele.Features.Payments.Processor;
+using Clientele.Primitives;
 
 namespace Clientele.Features.Checkout;
 
@@ -65,7 +66,7 @@ public sealed class CheckoutService(CheckoutStore sessions, CustomerStore custom
             var paymentId = await payments.EnsurePaymentAsync(session, customerId, billing, cancellationToken);
             var charge = session.TotalAmount == 0
                 ? null
-                : await processor.ChargeAsync(session.Tenant, new ChargeRequest(card.Token, session.TotalAmount, session.Currency, attemptKey), cancellationToken);
+                : await processor.ChargeAsync(session.Tenant, new ChargeRequest(card.Token, Money.Of(session.TotalAmount, session.Currency), attemptKey), cancellationToken);
             var paid = await payments.FinishAsync(session, attemptKey, paymentId, customerId, card, charge, cancellationToken);
             return paid ? new PayOutcome.Paid(paymentId) : new PayOutcome.Declined(charge!.FailureCode ?? "card_declined");
         }

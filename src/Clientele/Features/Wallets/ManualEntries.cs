@@ -32,7 +32,7 @@ public sealed class ManualEntries(NpgsqlDataSource dataSource, WalletLedger ledg
             return await ReplayAsync(connection, tenant, customerId, input, key, cancellationToken);
         }
 
-        var change = new LedgerChange(customerId, input.Currency, input.Amount, input.IsCredit, LedgerEventType.MerchantAdjustment, input.Reason);
+        var change = new LedgerChange(customerId, new Money(input.Amount, input.Currency), input.IsCredit, LedgerEventType.MerchantAdjustment, input.Reason);
         var outcome = await ledger.ApplyAsync(connection, transaction, tenant, change, entryId, cancellationToken);
         if (outcome is not LedgerOutcome.Applied applied)
         {

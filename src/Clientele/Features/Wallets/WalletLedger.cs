@@ -8,12 +8,16 @@ namespace Clientele.Features.Wallets;
 /// <summary>One change to a wallet: a positive amount in minor units, credited or debited, and its cause.</summary>
 public sealed record LedgerChange(
     string CustomerId,
-    Currency Currency,
-    long Amount,
+    Money Money,
     bool IsCredit,
     LedgerEventType EventType,
     string? Reason = null,
-    string? ReferenceObjectId = null);
+    string? ReferenceObjectId = null)
+{
+    public long Amount => Money.Amount;
+
+    public Currency Currency => Money.Currency;
+}
 
 public abstract record LedgerOutcome
 {

@@ -49,7 +49,7 @@ public abstract record TokenizeResult
     public sealed record Rejected(string Code) : TokenizeResult;
 }
 
-public sealed record ChargeRequest(string Token, long Amount, string Currency, string IdempotencyKey);
+public sealed record ChargeRequest(string Token, Money Amount, string IdempotencyKey);
 
 public sealed record ChargeResult(string ChargeId, bool Succeeded, string? FailureCode);
 

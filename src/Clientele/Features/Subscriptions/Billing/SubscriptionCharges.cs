@@ -103,7 +103,7 @@ public sealed class SubscriptionCharges(
             {
                 try
                 {
-                    result = await processor.ChargeAsync(charge.Tenant, new ChargeRequest(charge.Token, charge.CardPart.Amount, charge.CardPart.Code, charge.IdempotencyKey), cancellationToken);
+                    result = await processor.ChargeAsync(charge.Tenant, new ChargeRequest(charge.Token, charge.CardPart, charge.IdempotencyKey), cancellationToken);
                 }
                 catch (ProcessorUnavailableException)
                 {
@@ -151,7 +151,7 @@ public sealed class SubscriptionCharges(
                     if (result is null)
                     {
                         logger.LogInformation("Subscription charge {ChargeId} never reached the processor; charging it now with its key", row.Id);
-                        result = await processor.ChargeAsync(tenant, new ChargeRequest(row.Token, row.CardAmount, row.Currency, row.IdempotencyKey), cancellationToken);
+                        result = await processor.ChargeAsync(tenant, new ChargeRequest(row.Token, Money.Of(row.CardAmount, row.Currency), row.IdempotencyKey), cancellationToken);
                     }
                     else
                     {
@@ -218,7 +218,7 @@ public sealed class SubscriptionCharges(
         {
             if (charge.WalletAmount > 0)
             {
-                await wallets.ApplyAsync(connection, transaction, tenant, new LedgerChange(subscription.CustomerId, Currency.Find(subscription.Currency), charge.WalletAmount, true,
+                await wallets.ApplyAsync(connection, transaction, tenant, new LedgerChange(subscription.CustomerId, Money.Of(charge.WalletAmount, subscription.Currency), true,
                     LedgerEventType.PaymentReversal, "The card payment failed; the wallet part is given back", charge.PaymentId), cancellationToken: cancellationToken);
             }
             await payments.FailedAsync(connection, transaction, tenant, charge.PaymentId, result!.ChargeId, result.FailureCode ?? "", card: null, now, cancellationToken);
@@ -246,7 +246,7 @@ public sealed class SubscriptionCharges(
             return Money.Zero(amount.Currency);
         }
         var outcome = await wallets.ApplyAsync(connection, transaction, tenant,
-            new LedgerChange(subscription.CustomerId, take.Currency, take.Amount, false, LedgerEventType.Payment, "Subscription payment", paymentId), cancellationToken: cancellationToken);
+            new LedgerChange(subscription.CustomerId, take, false, LedgerEventType.Payment, "Subscription payment", paymentId), cancellationToken: cancellationToken);
         return outcome is LedgerOutcome.Applied ? take : Money.Zero(amount.Currency);
     }
 

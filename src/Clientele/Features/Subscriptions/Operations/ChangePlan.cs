@@ -79,7 +79,7 @@ public sealed class ChangePlan(
             await transitions.ApplyPlanChangeAsync(connection, transaction, subscription, order, now, cancellationToken);
             if (quote.Credit > 0)
             {
-                await wallets.ApplyAsync(connection, transaction, tenant, new LedgerChange(subscription.CustomerId, Currency.Find(subscription.Currency), quote.Credit, true,
+                await wallets.ApplyAsync(connection, transaction, tenant, new LedgerChange(subscription.CustomerId, Money.Of(quote.Credit, subscription.Currency), true,
                     LedgerEventType.Refund, $"Unused time on {subscription.ProductName} after a plan change", id), cancellationToken: cancellationToken);
             }
             await transaction.CommitAsync(cancellationToken);
