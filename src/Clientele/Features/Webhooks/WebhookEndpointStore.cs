@@ -170,8 +170,9 @@ public sealed class WebhookEndpointStore(NpgsqlDataSource dataSource, IDataProte
             }
         }
         await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE webhook_endpoints SET headers_protected = @headers, updated_at = @now WHERE id = @webhookId",
-            new { webhookId, headers = protector.Protect(JsonSerializer.Serialize(headers)), now = clock.GetUtcNow().UtcDateTime }, transaction, cancellationToken: cancellationToken));
+            "UPDATE webhook_endpoints SET headers_protected = @headers, updated_at = @now WHERE id = @webhookId AND business_id = @businessId AND mode = @mode",
+            new { webhookId, businessId = tenant.BusinessId, mode = tenant.ModeText, headers = protector.Protect(JsonSerializer.Serialize(headers)), now = clock.GetUtcNow().UtcDateTime },
+            transaction, cancellationToken: cancellationToken));
         await transaction.CommitAsync(cancellationToken);
         return true;
     }
