@@ -2,6 +2,7 @@ using System.Text.Json;
 using Clientele.Features.Payments;
 using Clientele.Platform.Api;
 using Clientele.Platform.Auth;
+using Clientele.Platform.Hosting;
 using Clientele.Primitives;
 
 namespace Clientele.Features.Subscriptions;
@@ -157,7 +158,7 @@ public static class SubscriptionServices
 {
     public static IHostApplicationBuilder AddSubscriptions(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<SubscriptionOptions>().BindConfiguration(SubscriptionOptions.Section);
+        builder.Services.AddValidatedOptions<SubscriptionOptions, SubscriptionOptionsValidator>(SubscriptionOptions.Section);
         builder.Services.AddSingleton<SubscriptionStore>();
         builder.Services.AddSingleton<SubscriptionEvents>();
         builder.Services.AddSingleton<SubscriptionEmails>();
