@@ -10,7 +10,7 @@ async function pay(checkoutUrl) {
   const page = await fetch(baseURL + path);
   const cookie = page.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
   const token = /name="__RequestVerificationToken"[^>]*value="([^"]+)"/.exec(await page.text())[1];
-  const form = new URLSearchParams({ __RequestVerificationToken: token, cardNumber: '4242 4242 4242 4242', expiry: '12/39', cvc: '123', CardholderName: 'S. D. K.' });
+  const form = new URLSearchParams({ __RequestVerificationToken: token, cardNumber: '4242 4242 4242 4242', expiry: `12/${String((new Date().getUTCFullYear() + 5) % 100).padStart(2, '0')}`, cvc: '123', CardholderName: 'S. D. K.' });
   const paid = await fetch(baseURL + path, { method: 'POST', body: form, headers: { cookie }, redirect: 'manual' });
   assert.equal(paid.status, 302, 'a paid checkout redirects');
   return new URL(paid.headers.get('location')).searchParams.get('payment_id');

@@ -24,7 +24,7 @@ export async function payCheckout(checkoutUrl, card = '4242 4242 4242 4242') {
   if (page.status !== 200) throw new Error(`GET ${path}: ${page.status}`);
   const cookie = page.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
   const token = /name="__RequestVerificationToken"[^>]*value="([^"]+)"/.exec(await page.text())[1];
-  const form = new URLSearchParams({ __RequestVerificationToken: token, cardNumber: card, expiry: '12/39', cvc: '123', CardholderName: 'S. D. K.' });
+  const form = new URLSearchParams({ __RequestVerificationToken: token, cardNumber: card, expiry: `12/${String((new Date().getUTCFullYear() + 5) % 100).padStart(2, '0')}`, cvc: '123', CardholderName: 'S. D. K.' });
   const paid = await fetch(baseURL + path, { method: 'POST', body: form, headers: { cookie }, redirect: 'manual' });
   if (paid.status !== 302) throw new Error(`POST ${path}: expected a redirect after paying, got ${paid.status}`);
   const location = new URL(paid.headers.get('location'), baseURL);

@@ -20,3 +20,13 @@ public sealed class PublicUrlOptions
 
     public string Dashboard => $"{Live.TrimEnd('/')}/dashboard";
 }
+
+/// <summary>Refuses to start with a base URL that links in e-mails and pages could not be made from.</summary>
+public sealed class PublicUrlOptionsValidator : Microsoft.Extensions.Options.IValidateOptions<PublicUrlOptions>
+{
+    public Microsoft.Extensions.Options.ValidateOptionsResult Validate(string? name, PublicUrlOptions options) =>
+        new Hosting.SettingChecks(PublicUrlOptions.Section)
+            .AbsoluteHttpUrl(nameof(options.Live), options.Live)
+            .AbsoluteHttpUrl(nameof(options.Test), options.Test)
+            .Result;
+}

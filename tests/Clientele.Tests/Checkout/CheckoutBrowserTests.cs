@@ -45,7 +45,7 @@ public sealed class CheckoutBrowserTests(AppFixture app, BrowserFixture browser)
     private static async Task PayAsync(IPage page, string card)
     {
         await page.GetByLabel("Card number").FillAsync(card);
-        await page.GetByLabel("Expiry date").FillAsync("12/39");
+        await page.GetByLabel("Expiry date").FillAsync(TestCardDates.Expiry);
         await page.GetByLabel("Security code (CVC)").FillAsync("123");
         await page.GetByLabel("Name on card").FillAsync("Bruno Browser");
         await page.GetByRole(AriaRole.Button, new() { NameRegex = new Regex("^Pay ") }).ClickAsync();

@@ -46,14 +46,14 @@ public sealed partial class CheckoutDriver(AppFixture app, HttpClient api)
     }
 
     /// <summary>Fills the card form and submits it; returns the raw response (a redirect or the page again).</summary>
-    public async Task<HttpResponseMessage> PayAsync(string path, string card, string expiry = "12/39", string cvc = "123", Dictionary<string, string>? extra = null)
+    public async Task<HttpResponseMessage> PayAsync(string path, string card, string? expiry = null, string cvc = "123", Dictionary<string, string>? extra = null)
     {
         var html = await GetPageAsync(path);
         var fields = new Dictionary<string, string>
         {
             ["__RequestVerificationToken"] = Token(html),
             ["cardNumber"] = card,
-            ["expiry"] = expiry,
+            ["expiry"] = expiry ?? TestCardDates.Expiry,
             ["cvc"] = cvc,
             ["CardholderName"] = "Bea Buyer",
         };

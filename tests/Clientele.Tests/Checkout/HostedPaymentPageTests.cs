@@ -36,7 +36,7 @@ public sealed class HostedPaymentPageTests(AppFixture app)
         Assert.Equal(payment.Str("payment_method_id"), card.Str("payment_method_id"));
         Assert.Equal("4242", card["card"]!.Str("last4_digits"));
         Assert.Equal("12", card["card"]!.Str("expiry_month"));
-        Assert.Equal("2039", card["card"]!.Str("expiry_year"));
+        Assert.Equal(TestCardDates.ExpiryYear.ToString(System.Globalization.CultureInfo.InvariantCulture), card["card"]!.Str("expiry_year"));
 
         var status = await business.Test.GetJsonAsync($"/checkouts/{sessionId}");
         Assert.Equal("succeeded", status.Str("payment_status"));
@@ -109,7 +109,7 @@ public sealed class HostedPaymentPageTests(AppFixture app)
         using var response = await checkout.Browser.PostAsync(path, new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["cardNumber"] = CheckoutDriver.Visa,
-            ["expiry"] = "12/39",
+            ["expiry"] = TestCardDates.Expiry,
             ["cvc"] = "123",
             ["CardholderName"] = "X",
         }));

@@ -18,6 +18,8 @@ public sealed class LicenseKeysApiTests(AppFixture app)
         var customer = await business.Test.PostJsonAsync("/customers", new { name = "Kim", email = $"kim-{Guid.NewGuid():N}@example.com" });
         var product = await LicensedProductAsync(business.Test);
         var text = $"legacy-{Guid.NewGuid():N}";
+        // Five years on from today, so the key is active whenever the suite runs.
+        var expiresAt = new DateTime(DateTime.UtcNow.Year + 5, 5, 6, 7, 8, 9, DateTimeKind.Utc);
 
         using var response = await business.Test.PostAsync("/license_keys", Json.Content(new
         {
@@ -25,7 +27,7 @@ public sealed class LicenseKeysApiTests(AppFixture app)
             product_id = product,
             key = $"  {text} ",
             activations_limit = 4,
-            expires_at = "2031-05-06T07:08:09Z",
+            expires_at = expiresAt.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture),
         }));
         var created = await Json.ReadAsync(response, HttpStatusCode.Created);
         Assert.StartsWith("lic_", created.Str("id"), StringComparison.Ordinal);
@@ -33,7 +35,7 @@ public sealed class LicenseKeysApiTests(AppFixture app)
         Assert.Equal("import", created.Str("source"));
         Assert.Equal("active", created.Str("status"));
         Assert.Equal(4, created["activations_limit"]!.GetValue<int>());
-        Assert.Equal("2031-05-06T07:08:09.000000Z", created.Str("expires_at"));
+        Assert.Equal(expiresAt.ToString("yyyy-MM-ddTHH:mm:ss.ffffffZ", System.Globalization.CultureInfo.InvariantCulture), created.Str("expires_at"));
         Assert.Equal(0, created["instances_count"]!.GetValue<int>());
         Assert.Null(created["payment_id"]);
         Assert.Null(created["subscription_id"]);

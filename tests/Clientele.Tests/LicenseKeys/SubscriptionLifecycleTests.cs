@@ -107,7 +107,7 @@ public sealed class SubscriptionLifecycleTests(AppFixture app)
         var (business, _, keys) = await SubscriptionKeysAsync();
         var id = keys[0].Str("id");
 
-        var error = await business.Test.PatchJsonAsync($"/license_keys/{id}", new { expires_at = "2030-01-01T00:00:00Z", activations_limit = 9 }, HttpStatusCode.BadRequest);
+        var error = await business.Test.PatchJsonAsync($"/license_keys/{id}", new { expires_at = DateTime.UtcNow.AddYears(1).ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture), activations_limit = 9 }, HttpStatusCode.BadRequest);
         Assert.Contains("expires_at:", error.Str("message"), StringComparison.Ordinal);
         var unchanged = await business.Test.GetJsonAsync($"/license_keys/{id}");
         Assert.Null(unchanged["expires_at"]);

@@ -11,7 +11,7 @@ public sealed class ProcessorTests(AppFixture app)
 {
     private TestPaymentProcessor Processor => app.Services.GetRequiredService<TestPaymentProcessor>();
 
-    private static CardDetails Card(string number) => new(number, 12, 2039, "123", "T. Tester");
+    private static CardDetails Card(string number) => new(number, 12, TestCardDates.ExpiryYear, "123", "T. Tester");
 
     private async Task<(Tenant Tenant, CardToken Card)> TokenizeAsync(string number)
     {

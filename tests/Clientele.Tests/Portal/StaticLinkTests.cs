@@ -3,7 +3,7 @@ using Clientele.Tests.Infrastructure;
 
 namespace Clientele.Tests.Portal;
 
-/// <summary>The static link page, <c>/login/{business_id}</c>: no enumeration, rate limits, a mailed single-use link.</summary>
+/// <summary>The static link page, <c>/login/{business_id}</c>: no enumeration, a mailed single-use link (rate limits: PortalRateLimitTests).</summary>
 public sealed class StaticLinkTests(AppFixture app)
 {
     private static Dictionary<string, string> Email(string email) => new() { ["Email"] = email };
@@ -72,70 +72,6 @@ public sealed class StaticLinkTests(AppFixture app)
 
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/login/bus_doesnotexist00000000000")).Status);
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/test/login/not-an-id")).Status);
-    }
-
-    [Fact]
-    public async Task Requests_per_email_are_limited_with_a_clear_429_page()
-    {
-        var business = await app.CreateBusinessAsync();
-        var email = PortalTestData.UniqueEmail();
-        await PortalTestData.CreateCustomerAsync(business.Test, email);
-        var statuses = new List<HttpStatusCode>();
-        Page last = null!;
-        for (var i = 0; i < 6; i++)
-        {
-            // A new IP each time: only the per-e-mail limit (5 per 15 minutes) is in play.
-            using var client = new PortalClient(app.BaseAddress, PortalClient.UniqueLoopback());
-            await client.GetAsync($"/test/login/{business.Id}");
-            last = await client.PostFormAsync($"/test/login/{business.Id}", Email(email));
-            statuses.Add(last.Status);
-        }
-        Assert.Equal([.. Enumerable.Repeat(HttpStatusCode.OK, 5), HttpStatusCode.TooManyRequests], statuses);
-        Assert.Contains("Too many attempts", last.Text, StringComparison.Ordinal);
-        Assert.Matches("try again in ([1-9]|1[0-5]) minutes", last.Text);
-        await Mailbox.WaitForAsync(app, email, count: 5);
-    }
-
-    [Fact]
-    public async Task Requests_per_IP_are_limited()
-    {
-        var business = await app.CreateBusinessAsync();
-        using var client = new PortalClient(app.BaseAddress, PortalClient.UniqueLoopback());
-        var statuses = new List<HttpStatusCode>();
-        for (var i = 0; i < 31; i++)
-        {
-            await client.GetAsync($"/test/login/{business.Id}");
-            statuses.Add((await client.PostFormAsync($"/test/login/{business.Id}", Email(PortalTestData.UniqueEmail()))).Status);
-        }
-        Assert.Equal(30, statuses.Count(s => s == HttpStatusCode.OK));
-        Assert.Equal(HttpStatusCode.TooManyRequests, statuses[^1]);
-        // Another visitor is not affected.
-        using var other = new PortalClient(app.BaseAddress, PortalClient.UniqueLoopback());
-        await other.GetAsync($"/test/login/{business.Id}");
-        Assert.Equal(HttpStatusCode.OK, (await other.PostFormAsync($"/test/login/{business.Id}", Email(PortalTestData.UniqueEmail()))).Status);
-    }
-
-    [Fact]
-    public async Task Requests_per_business_are_limited()
-    {
-        var business = await app.CreateBusinessAsync();
-        var other = await app.CreateBusinessAsync();
-        var statuses = new List<HttpStatusCode>();
-        for (var batch = 0; batch < 11; batch++)
-        {
-            using var client = new PortalClient(app.BaseAddress, PortalClient.UniqueLoopback());
-            await client.GetAsync($"/test/login/{business.Id}");
-            for (var i = 0; i < 20 && statuses.Count < 201; i++)
-            {
-                statuses.Add((await client.PostFormAsync($"/test/login/{business.Id}", Email(PortalTestData.UniqueEmail()))).Status);
-            }
-        }
-        Assert.Equal(200, statuses.Count(s => s == HttpStatusCode.OK));
-        Assert.Equal(HttpStatusCode.TooManyRequests, statuses[^1]);
-        // The limit is per business: another business's page still answers.
-        using var fresh = new PortalClient(app.BaseAddress, PortalClient.UniqueLoopback());
-        await fresh.GetAsync($"/test/login/{other.Id}");
-        Assert.Equal(HttpStatusCode.OK, (await fresh.PostFormAsync($"/test/login/{other.Id}", Email(PortalTestData.UniqueEmail()))).Status);
     }
 
     [Fact]

@@ -8,21 +8,18 @@ public sealed class LicenseKeyOptions
     public const string Section = "LicenseKeys";
 
     /// <summary>Requests naming one license key, from anywhere.</summary>
-    public LimitSettings PerKey { get; set; } = new() { Limit = 60, Window = TimeSpan.FromMinutes(1) };
+    public RateLimitSetting PerKey { get; set; } = new() { Limit = 60, Window = TimeSpan.FromMinutes(1) };
 
     /// <summary>Requests from one IP address, whatever key they name (guessing keys is slow).</summary>
-    public LimitSettings PerIp { get; set; } = new() { Limit = 300, Window = TimeSpan.FromMinutes(1) };
+    public RateLimitSetting PerIp { get; set; } = new() { Limit = 300, Window = TimeSpan.FromMinutes(1) };
+}
 
-    public bool IsValid => PerKey.IsValid && PerIp.IsValid;
-
-    public sealed class LimitSettings
-    {
-        public int Limit { get; set; }
-
-        public TimeSpan Window { get; set; }
-
-        public bool IsValid => Limit > 0 && Window > TimeSpan.Zero;
-
-        public RateLimitRule Rule(string name) => new(name, Limit, Window);
-    }
+/// <summary>Refuses to start with a rate limit that is zero or negative.</summary>
+public sealed class LicenseKeyOptionsValidator : Microsoft.Extensions.Options.IValidateOptions<LicenseKeyOptions>
+{
+    public Microsoft.Extensions.Options.ValidateOptionsResult Validate(string? name, LicenseKeyOptions options) =>
+        new Platform.Hosting.SettingChecks(LicenseKeyOptions.Section)
+            .RateLimit(nameof(options.PerKey), options.PerKey)
+            .RateLimit(nameof(options.PerIp), options.PerIp)
+            .Result;
 }

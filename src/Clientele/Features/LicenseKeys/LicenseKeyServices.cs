@@ -1,3 +1,4 @@
+using Clientele.Platform.Hosting;
 using Clientele.Platform.Security;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -7,9 +8,7 @@ public static class LicenseKeyServices
 {
     public static IHostApplicationBuilder AddLicenseKeys(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<LicenseKeyOptions>().BindConfiguration(LicenseKeyOptions.Section)
-            .Validate(options => options.IsValid, "LicenseKeys:PerKey and LicenseKeys:PerIp need a positive Limit and Window.")
-            .ValidateOnStart();
+        builder.Services.AddValidatedOptions<LicenseKeyOptions, LicenseKeyOptionsValidator>(LicenseKeyOptions.Section);
         builder.Services.TryAddSingleton<RateLimiter>();
         builder.Services.AddSingleton<LicenseKeyIssuer>();
         builder.Services.AddSingleton<LicenseKeyStore>();

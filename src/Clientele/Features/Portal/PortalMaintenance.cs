@@ -1,3 +1,4 @@
+using Clientele.Platform.Jobs;
 using Clientele.Platform.Security;
 using Dapper;
 using Npgsql;
@@ -9,30 +10,20 @@ namespace Clientele.Features.Portal;
 /// (kept that long to answer "this link was already used" kindly), and past rate-limit windows.
 /// Safe to run in every process at once (plain deletes).
 /// </summary>
-public sealed class PortalMaintenance(NpgsqlDataSource dataSource, RateLimiter rateLimiter, TimeProvider clock, ILogger<PortalMaintenance> logger) : BackgroundService
+public sealed class PortalMaintenance(NpgsqlDataSource dataSource, RateLimiter rateLimiter, TimeProvider clock, WorkerStatus status) : PollingWorker(status)
 {
     public static readonly TimeSpan KeepExpired = TimeSpan.FromDays(7);
     private static readonly TimeSpan Interval = TimeSpan.FromMinutes(10);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    public override string Name => "portal-maintenance";
+
+    protected override TimeSpan IdleDelay => Interval;
+
+    /// <summary>Housekeeping never "finds work" worth an immediate second pass: it waits a full interval.</summary>
+    protected override async Task<int> RunPassAsync(CancellationToken cancellationToken)
     {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await PurgeAsync(stoppingToken);
-                await Task.Delay(Interval, clock, stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
-            {
-                logger.LogWarning(ex, "Portal housekeeping failed; retrying later");
-                await Task.Delay(Interval, clock, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
-            }
-        }
+        await PurgeAsync(cancellationToken);
+        return 0;
     }
 
     public async Task PurgeAsync(CancellationToken cancellationToken)

@@ -25,18 +25,26 @@ public sealed class PortalOptions
     /// <summary>A session ends this long after sign-in, however active.</summary>
     public TimeSpan SessionAbsoluteTimeout { get; set; } = TimeSpan.FromHours(12);
 
-    public LimitSettings PerEmail { get; set; } = new() { Limit = 5, Window = TimeSpan.FromMinutes(15) };
+    public RateLimitSetting PerEmail { get; set; } = new() { Limit = 5, Window = TimeSpan.FromMinutes(15) };
 
-    public LimitSettings PerIp { get; set; } = new() { Limit = 30, Window = TimeSpan.FromMinutes(15) };
+    public RateLimitSetting PerIp { get; set; } = new() { Limit = 30, Window = TimeSpan.FromMinutes(15) };
 
-    public LimitSettings PerBusiness { get; set; } = new() { Limit = 200, Window = TimeSpan.FromMinutes(15) };
+    public RateLimitSetting PerBusiness { get; set; } = new() { Limit = 200, Window = TimeSpan.FromMinutes(15) };
+}
 
-    public sealed class LimitSettings
-    {
-        public int Limit { get; set; }
-
-        public TimeSpan Window { get; set; }
-
-        public RateLimitRule Rule(string name) => new(name, Limit, Window);
-    }
+/// <summary>Refuses to start with a lifetime, timeout or rate limit that is zero or negative.</summary>
+public sealed class PortalOptionsValidator : Microsoft.Extensions.Options.IValidateOptions<PortalOptions>
+{
+    public Microsoft.Extensions.Options.ValidateOptionsResult Validate(string? name, PortalOptions options) =>
+        new Platform.Hosting.SettingChecks(PortalOptions.Section)
+            .Positive(nameof(options.StaticLinkLifetime), options.StaticLinkLifetime)
+            .Positive(nameof(options.DynamicLinkLifetime), options.DynamicLinkLifetime)
+            .Positive(nameof(options.UnifiedLinkLifetime), options.UnifiedLinkLifetime)
+            .Positive(nameof(options.EmailChangeLinkLifetime), options.EmailChangeLinkLifetime)
+            .Positive(nameof(options.SessionIdleTimeout), options.SessionIdleTimeout)
+            .Positive(nameof(options.SessionAbsoluteTimeout), options.SessionAbsoluteTimeout)
+            .RateLimit(nameof(options.PerEmail), options.PerEmail)
+            .RateLimit(nameof(options.PerIp), options.PerIp)
+            .RateLimit(nameof(options.PerBusiness), options.PerBusiness)
+            .Result;
 }

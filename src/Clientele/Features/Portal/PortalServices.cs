@@ -5,6 +5,7 @@ using Clientele.Features.Portal.Sessions;
 using Clientele.Features.Portal.Shell;
 using Clientele.Features.Portal.Unified;
 using Clientele.Platform;
+using Clientele.Platform.Hosting;
 using Clientele.Platform.Security;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.Extensions.Options;
@@ -15,7 +16,7 @@ public static class PortalServices
 {
     public static IHostApplicationBuilder AddClientelePortal(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<PortalOptions>().BindConfiguration(PortalOptions.Section);
+        builder.Services.AddValidatedOptions<PortalOptions, PortalOptionsValidator>(PortalOptions.Section);
         builder.Services.AddPortalLocalization();
         builder.Services.AddRazorPages();
         builder.Services.AddSingleton<IConfigureOptions<AntiforgeryOptions>, ConfigureAntiforgery>();

@@ -97,7 +97,18 @@ public sealed class RenewalRunner(NpgsqlDataSource dataSource, TimeProvider cloc
 
         var outcomes = new System.Collections.Concurrent.ConcurrentBag<ChargeOutcome>();
         await Parallel.ForEachAsync(started, new ParallelOptions { MaxDegreeOfParallelism = options.Value.Parallelism, CancellationToken = cancellationToken },
-            async (charge, ct) => outcomes.Add(await charges.CompleteAsync(charge, ct)));
+            async (charge, ct) =>
+            {
+                try
+                {
+                    outcomes.Add(await charges.CompleteAsync(charge, ct));
+                }
+                catch (Exception ex) when (!ct.IsCancellationRequested)
+                {
+                    // One charge must not stop the batch: its lease lapses and the recovery pass settles it.
+                    logger.LogError(ex, "Renewal charge {ChargeId} ({PaymentId}) failed; the recovery pass settles it", charge.ChargeId, charge.PaymentId);
+                }
+            });
         var pass = new RenewalPass(
             renewedFree + outcomes.Count(o => o == ChargeOutcome.Succeeded),
             outcomes.Count(o => o == ChargeOutcome.Failed),

@@ -21,3 +21,16 @@ public sealed class SubscriptionOptions
     /// <summary>How long before a renewal the customer is told it is coming.</summary>
     public TimeSpan RenewalNotice { get; set; } = TimeSpan.FromDays(3);
 }
+
+/// <summary>Refuses to start with settings that would stall or spin the renewal worker.</summary>
+public sealed class SubscriptionOptionsValidator : Microsoft.Extensions.Options.IValidateOptions<SubscriptionOptions>
+{
+    public Microsoft.Extensions.Options.ValidateOptionsResult Validate(string? name, SubscriptionOptions options) =>
+        new Platform.Hosting.SettingChecks(SubscriptionOptions.Section)
+            .Positive(nameof(options.PollInterval), options.PollInterval)
+            .AtLeast(nameof(options.BatchSize), options.BatchSize, 1)
+            .AtLeast(nameof(options.Parallelism), options.Parallelism, 1)
+            .Positive(nameof(options.ChargeLease), options.ChargeLease)
+            .NotNegative(nameof(options.RenewalNotice), options.RenewalNotice)
+            .Result;
+}

@@ -1,6 +1,7 @@
 using Clientele.Features.Payments;
 using Clientele.Features.Subscriptions.Billing;
 using Clientele.Features.Subscriptions.Operations;
+using Clientele.Platform.Hosting;
 
 namespace Clientele.Features.Subscriptions;
 
@@ -8,7 +9,7 @@ public static class SubscriptionServices
 {
     public static IHostApplicationBuilder AddSubscriptions(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<SubscriptionOptions>().BindConfiguration(SubscriptionOptions.Section);
+        builder.Services.AddValidatedOptions<SubscriptionOptions, SubscriptionOptionsValidator>(SubscriptionOptions.Section);
         builder.Services.AddSingleton<SubscriptionStore>();
         builder.Services.AddSingleton<SubscriptionEvents>();
         builder.Services.AddSingleton<SubscriptionEmails>();

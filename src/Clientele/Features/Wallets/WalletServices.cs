@@ -1,3 +1,4 @@
+using Clientele.Platform.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace Clientele.Features.Wallets;
@@ -6,8 +7,7 @@ public static class WalletServices
 {
     public static IHostApplicationBuilder AddWallets(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<WalletOptions>().BindConfiguration(WalletOptions.Section).ValidateOnStart();
-        builder.Services.AddSingleton<IValidateOptions<WalletOptions>, WalletOptionsValidator>();
+        builder.Services.AddValidatedOptions<WalletOptions, WalletOptionsValidator>(WalletOptions.Section);
         builder.Services.AddSingleton<WalletLedger>();
         builder.Services.AddSingleton<WalletStore>();
         builder.Services.AddSingleton<ManualEntries>();

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using Clientele.Platform.Jobs;
 using Clientele.Platform.Security;
 using Dapper;
 using Microsoft.Extensions.Options;
@@ -20,7 +21,8 @@ public sealed class WebhookDispatcher(
     RateLimiter rateLimiter,
     TimeProvider clock,
     IOptions<WebhookOptions> options,
-    ILogger<WebhookDispatcher> logger) : BackgroundService
+    WorkerStatus status,
+    ILogger<WebhookDispatcher> logger) : PollingWorker(status)
 {
     public const string HttpClientName = "webhooks";
 
@@ -31,32 +33,13 @@ public sealed class WebhookDispatcher(
         public bool Succeeded => StatusCode is >= 200 and < 300;
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        if (!options.Value.DispatcherEnabled)
-        {
-            return;
-        }
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                if (await DeliverDueAsync(stoppingToken) == 0)
-                {
-                    await Task.Delay(options.Value.PollInterval, clock, stoppingToken);
-                }
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                break;
-            }
-            catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
-            {
-                logger.LogWarning(ex, "Webhook dispatch pass failed; retrying shortly");
-                await Task.Delay(options.Value.PollInterval, clock, stoppingToken);
-            }
-        }
-    }
+    public override string Name => "webhooks";
+
+    protected override TimeSpan IdleDelay => options.Value.PollInterval;
+
+    protected override bool Enabled => options.Value.DispatcherEnabled;
+
+    protected override Task<int> RunPassAsync(CancellationToken cancellationToken) => DeliverDueAsync(cancellationToken);
 
     /// <summary>One pass: claim what is due, send it, record the outcomes. Returns how many were claimed.</summary>
     public async Task<int> DeliverDueAsync(CancellationToken cancellationToken)
@@ -74,16 +57,39 @@ public sealed class WebhookDispatcher(
             $"SELECT {WebhookEndpointRow.Columns} FROM webhook_endpoints WHERE id = ANY (@ids)", new { ids = claims.Select(c => c.EndpointId).Distinct().ToArray() }, cancellationToken: cancellationToken)))
             .ToDictionary(e => e.Id);
 
-        await Parallel.ForEachAsync(claims, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (claim, token) =>
+        await Parallel.ForEachAsync(claims, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken },
+            (claim, token) => DeliverOneAsync(claim, targets[claim.EndpointId], payloads[claim.EventId], token));
+        return claims.Count;
+    }
+
+    /// <summary>
+    /// One delivery, isolated from the rest of its batch: whatever it throws (an endpoint secret that
+    /// no longer decrypts, a database hiccup) is logged and counted as a failed attempt, so it follows
+    /// the retry schedule; if even that cannot be recorded, its claim lapses and it is tried again.
+    /// </summary>
+    private async ValueTask DeliverOneAsync(Claim claim, WebhookEndpointRow endpoint, string payload, CancellationToken cancellationToken)
+    {
+        try
         {
-            if (await DeferredByRateLimitAsync(claim, targets[claim.EndpointId], token))
+            if (await DeferredByRateLimitAsync(claim, endpoint, cancellationToken))
             {
                 return;
             }
-            var outcome = await SendAsync(targets[claim.EndpointId], claim.EventId, payloads[claim.EventId], token);
-            await RecordAsync(claim, outcome, token);
-        });
-        return claims.Count;
+            var outcome = await SendAsync(endpoint, claim.EventId, payload, cancellationToken);
+            await RecordAsync(claim, outcome, cancellationToken);
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            logger.LogError(ex, "Webhook delivery {DeliveryId} (event {EventId}, endpoint {EndpointId}) failed inside the worker", claim.Id, claim.EventId, claim.EndpointId);
+            try
+            {
+                await RecordAsync(claim, new Outcome(null, $"internal error ({ex.GetType().Name})", 0), cancellationToken);
+            }
+            catch (Exception recordError) when (!cancellationToken.IsCancellationRequested)
+            {
+                logger.LogError(recordError, "Webhook delivery {DeliveryId}: the failure could not be recorded; its claim will lapse", claim.Id);
+            }
+        }
     }
 
     private async Task<List<Claim>> ClaimDueAsync(CancellationToken cancellationToken)

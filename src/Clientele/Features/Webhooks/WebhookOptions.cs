@@ -30,3 +30,23 @@ public sealed class WebhookOptions
         TimeSpan.FromHours(2), TimeSpan.FromHours(5), TimeSpan.FromHours(10), TimeSpan.FromHours(10),
     ];
 }
+
+/// <summary>Refuses to start with settings that would spin the worker or deliver twice.</summary>
+public sealed class WebhookOptionsValidator : Microsoft.Extensions.Options.IValidateOptions<WebhookOptions>
+{
+    public Microsoft.Extensions.Options.ValidateOptionsResult Validate(string? name, WebhookOptions options)
+    {
+        var checks = new Platform.Hosting.SettingChecks(WebhookOptions.Section)
+            .Positive(nameof(options.PollInterval), options.PollInterval)
+            .Positive(nameof(options.ClaimDuration), options.ClaimDuration)
+            .Positive(nameof(options.RequestTimeout), options.RequestTimeout)
+            .Positive(nameof(options.PreviousSecretLifetime), options.PreviousSecretLifetime)
+            .AtLeast(nameof(options.BatchSize), options.BatchSize, 1);
+        // A claim that lapses while its request is still waiting lets another worker send it again.
+        if (options.ClaimDuration <= options.RequestTimeout)
+        {
+            checks.Fail(nameof(options.ClaimDuration), $"must be longer than {WebhookOptions.Section}:{nameof(options.RequestTimeout)} ({options.ClaimDuration} <= {options.RequestTimeout})");
+        }
+        return checks.Result;
+    }
+}

@@ -1,3 +1,4 @@
+using Clientele.Platform.Hosting;
 using Dapper;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -10,17 +11,14 @@ public static class DataServices
     {
         DefaultTypeMap.MatchNamesWithUnderscores = true;
 
-        builder.Services.AddOptions<DatabaseOptions>()
-            .BindConfiguration(DatabaseOptions.Section)
+        builder.Services.AddValidatedOptions<DatabaseOptions, DatabaseOptionsValidator>(DatabaseOptions.Section)
             .PostConfigure<IConfiguration>((options, config) =>
             {
                 if (string.IsNullOrWhiteSpace(options.ConnectionString))
                 {
                     options.ConnectionString = config.GetConnectionString("Clientele") ?? "";
                 }
-            })
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+            });
 
         builder.Services.AddSingleton(sp =>
         {

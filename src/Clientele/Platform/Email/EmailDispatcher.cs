@@ -1,3 +1,4 @@
+using Clientele.Platform.Jobs;
 using Clientele.Primitives;
 using Dapper;
 using Microsoft.Extensions.Options;
@@ -17,7 +18,8 @@ public sealed class EmailDispatcher(
     EmailDispatchSignal signal,
     IOptions<EmailOptions> options,
     TimeProvider clock,
-    ILogger<EmailDispatcher> logger) : BackgroundService
+    WorkerStatus status,
+    ILogger<EmailDispatcher> logger) : PollingWorker(status)
 {
     public const int BatchSize = 20;
 
@@ -29,41 +31,22 @@ public sealed class EmailDispatcher(
 
     private DateTimeOffset nextHousekeeping = DateTimeOffset.MinValue;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    public override string Name => "email";
+
+    protected override TimeSpan IdleDelay => options.Value.PollInterval;
+
+    /// <summary>Mail queued in this process wakes the dispatcher at once; other processes' mail is found by polling.</summary>
+    protected override Task WaitAsync(TimeSpan delay, CancellationToken cancellationToken) => signal.WaitAsync(delay, cancellationToken);
+
+    protected override async Task<int> RunPassAsync(CancellationToken cancellationToken)
     {
-        while (!stoppingToken.IsCancellationRequested)
+        var handled = await DispatchDueAsync(cancellationToken);
+        if (options.Value.Housekeeping && clock.GetUtcNow() >= nextHousekeeping)
         {
-            var handled = 0;
-            try
-            {
-                handled = await DispatchDueAsync(stoppingToken);
-                if (options.Value.Housekeeping && clock.GetUtcNow() >= nextHousekeeping)
-                {
-                    await PurgeAsync(stoppingToken);
-                    nextHousekeeping = clock.GetUtcNow().AddMinutes(1);
-                }
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex) when (ex is NpgsqlException or TimeoutException or InvalidOperationException)
-            {
-                // The database may be briefly unreachable (or not migrated yet); try again on the next tick.
-                logger.LogWarning(ex, "E-mail dispatch pass failed; retrying shortly");
-            }
-            if (handled < BatchSize)
-            {
-                try
-                {
-                    await signal.WaitAsync(options.Value.PollInterval, stoppingToken);
-                }
-                catch (OperationCanceledException)
-                {
-                    return;
-                }
-            }
+            await PurgeAsync(cancellationToken);
+            nextHousekeeping = clock.GetUtcNow().AddMinutes(1);
         }
+        return handled;
     }
 
     /// <summary>Sends up to one batch of due messages; returns how many were handled.</summary>
@@ -83,11 +66,12 @@ public sealed class EmailDispatcher(
 
         foreach (var row in due)
         {
-            var mode = ModeText.Parse(row.Mode);
-            var transport = transports.For(mode);
             var attempts = row.Attempts + 1;
+            IEmailTransport? transport = null;
             try
             {
+                var mode = ModeText.Parse(row.Mode);
+                transport = transports.For(mode);
                 if (row.ProtectedBody is null)
                 {
                     throw new InvalidDataException("The body was erased before the message was sent.");
@@ -106,14 +90,15 @@ public sealed class EmailDispatcher(
             }
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
             {
-                await RecordFailureAsync(connection, transaction, row, transport.Name, attempts, ex, cancellationToken);
+                // Whatever one message throws is its own failure; the rest of the batch goes on.
+                await RecordFailureAsync(connection, transaction, row, transport?.Name, attempts, ex, cancellationToken);
             }
         }
         await transaction.CommitAsync(cancellationToken);
         return due.Count;
     }
 
-    private async Task RecordFailureAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, DueRow row, string transport, int attempts, Exception ex, CancellationToken cancellationToken)
+    private async Task RecordFailureAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, DueRow row, string? transport, int attempts, Exception ex, CancellationToken cancellationToken)
     {
         // A body that cannot be decrypted never will be; other failures (SMTP, network) may pass later.
         var giveUp = attempts >= MaxAttempts || ex is InvalidDataException or System.Security.Cryptography.CryptographicException;

@@ -51,3 +51,28 @@ public sealed class SmtpSettings
 
     public bool IsConfigured => !string.IsNullOrWhiteSpace(Host);
 }
+
+/// <summary>Refuses to start with a sender that is not an address, a bad SMTP port, or intervals that are not positive.</summary>
+public sealed class EmailOptionsValidator : Microsoft.Extensions.Options.IValidateOptions<EmailOptions>
+{
+    public Microsoft.Extensions.Options.ValidateOptionsResult Validate(string? name, EmailOptions options)
+    {
+        var checks = new Hosting.SettingChecks(EmailOptions.Section)
+            .Positive(nameof(options.PollInterval), options.PollInterval)
+            .Positive(nameof(options.DevMailboxRetention), options.DevMailboxRetention)
+            .Positive(nameof(options.RowRetention), options.RowRetention);
+        if (!System.Net.Mail.MailAddress.TryCreate(options.FromAddress, out var from) || from.Address != options.FromAddress.Trim() || from.DisplayName.Length > 0)
+        {
+            checks.Fail(nameof(options.FromAddress), $"must be a plain e-mail address (was '{options.FromAddress}')");
+        }
+        foreach (var (setting, smtp) in new[] { (nameof(options.Smtp), options.Smtp), (nameof(options.TestSmtp), options.TestSmtp) })
+        {
+            if (smtp is { IsConfigured: true })
+            {
+                checks.InRange($"{setting}:{nameof(smtp.Port)}", smtp.Port, 1, 65535)
+                    .Positive($"{setting}:{nameof(smtp.Timeout)}", smtp.Timeout);
+            }
+        }
+        return checks.Result;
+    }
+}

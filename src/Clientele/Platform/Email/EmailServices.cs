@@ -1,10 +1,12 @@
+using Clientele.Platform.Hosting;
+
 namespace Clientele.Platform.Email;
 
 public static class EmailServices
 {
     public static IHostApplicationBuilder AddClienteleEmail(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<EmailOptions>().BindConfiguration(EmailOptions.Section);
+        builder.Services.AddValidatedOptions<EmailOptions, EmailOptionsValidator>(EmailOptions.Section);
         builder.Services.AddSingleton<EmailBodyProtector>();
         builder.Services.AddSingleton<EmailDispatchSignal>();
         builder.Services.AddSingleton<EmailOutbox>();

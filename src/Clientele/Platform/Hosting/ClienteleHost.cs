@@ -18,6 +18,7 @@ using Clientele.Platform.Api;
 using Clientele.Platform.Auth;
 using Clientele.Platform.Data;
 using Clientele.Platform.Email;
+using Clientele.Platform.Jobs;
 using Clientele.Platform.Security;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -31,7 +32,8 @@ public static class ClienteleHost
     {
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.AddClienteleData();
-        builder.Services.AddOptions<PublicUrlOptions>().BindConfiguration(PublicUrlOptions.Section);
+        builder.AddClienteleJobs();
+        builder.Services.AddValidatedOptions<PublicUrlOptions, PublicUrlOptionsValidator>(PublicUrlOptions.Section);
         builder.Services.ConfigureHttpJsonOptions(options => ApiJson.Configure(options.SerializerOptions));
         builder.Services.AddOpenApi();
 
