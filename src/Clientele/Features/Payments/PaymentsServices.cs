@@ -1,7 +1,6 @@
 using Clientele.Features.Checkout;
 using Clientele.Features.Invoices;
 using Clientele.Features.Payments.Processor;
-using Clientele.Features.Refunds;
 using Clientele.Platform.Hosting;
 
 namespace Clientele.Features.Payments;
@@ -21,7 +20,6 @@ public static class PaymentsServices
         builder.Services.AddSingleton<PaymentWriter>();
         builder.Services.AddSingleton<PaymentQueries>();
         builder.Services.AddSingleton<InvoiceStore>();
-        builder.Services.AddSingleton<RefundService>();
         return builder;
     }
 }
