@@ -15,11 +15,14 @@ public static class PaymentsServices
         builder.Services.AddSingleton<PaymentProcessors>();
         builder.Services.AddSingleton<CheckoutStore>();
         builder.Services.AddSingleton<CheckoutService>();
+        builder.Services.AddSingleton<CreateCheckout>();
         builder.Services.AddSingleton<PaymentEvents>();
         builder.Services.AddSingleton<PaymentEmails>();
         builder.Services.AddSingleton<PaymentWriter>();
         builder.Services.AddSingleton<PaymentQueries>();
         builder.Services.AddSingleton<InvoiceStore>();
+        builder.Services.AddSingleton<PaymentMethodStore>();
+        builder.Services.AddSingleton<RemovePaymentMethod>();
         return builder;
     }
 }
