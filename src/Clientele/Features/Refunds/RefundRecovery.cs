@@ -33,19 +33,36 @@ public sealed class RefundRecovery(NpgsqlDataSource dataSource, RefundSettlement
                 logger.LogError("Pending refund {RefundId} has no processor charge to refund", refund.Id);
                 continue;
             }
-            var answer = await settlement.AskProcessorAsync(tenant, refund.Id, refund.ChargeId, refund.Amount, lookUpFirst: true, cancellationToken);
-            if (answer is RefundProcessorOutcome.NoAnswer)
+            try
             {
-                logger.LogWarning("Pending refund {RefundId}: the processor still does not answer; trying again after the lease", refund.Id);
-                continue;
+                if (await SettleAsync(tenant, refund.Id, refund.ChargeId, refund.Amount, cancellationToken))
+                {
+                    settled++;
+                }
             }
-            if (await settlement.RecordAsync(tenant, refund.Id, answer, cancellationToken))
+            catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                logger.LogInformation("Pending refund {RefundId} settled by the recovery pass: {Outcome}", refund.Id, answer.GetType().Name);
-                settled++;
+                // One refund's trouble must not stop the others (nor the loop); it is tried again after its lease.
+                logger.LogError(ex, "Pending refund {RefundId} could not be settled; trying again after the lease", refund.Id);
             }
         }
         return settled;
+    }
+
+    private async Task<bool> SettleAsync(Tenant tenant, string refundId, string chargeId, long amount, CancellationToken cancellationToken)
+    {
+        var answer = await settlement.AskProcessorAsync(tenant, refundId, chargeId, amount, lookUpFirst: true, cancellationToken);
+        if (answer is RefundProcessorOutcome.NoAnswer)
+        {
+            logger.LogWarning("Pending refund {RefundId}: the processor still does not answer; trying again after the lease", refundId);
+            return false;
+        }
+        var recorded = await settlement.RecordAsync(tenant, refundId, answer, cancellationToken);
+        if (recorded)
+        {
+            logger.LogInformation("Pending refund {RefundId} settled by the recovery pass: {Outcome}", refundId, answer.GetType().Name);
+        }
+        return recorded;
     }
 
     private async Task<List<Stale>> ClaimAsync(string? businessId, CancellationToken cancellationToken)

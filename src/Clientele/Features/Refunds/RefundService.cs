@@ -37,7 +37,17 @@ public sealed class RefundService(NpgsqlDataSource dataSource, RefundSettlement 
             return outcome;
         }
         // From here the money may move: a client that goes away must not stop the refund half-way.
-        var answer = await settlement.AskProcessorAsync(tenant, reservation.RefundId, reservation.ChargeId, reservation.Amount, lookUpFirst: false, CancellationToken.None);
+        RefundProcessorOutcome answer;
+        try
+        {
+            answer = await settlement.AskProcessorAsync(tenant, reservation.RefundId, reservation.ChargeId, reservation.Amount, lookUpFirst: false, CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Whatever broke, the processor may have refunded: the outcome is unknown, exactly as with no answer.
+            logger.LogError(ex, "Refund {RefundId}: the processor call failed; the outcome is unknown", reservation.RefundId);
+            answer = new RefundProcessorOutcome.NoAnswer();
+        }
         if (answer is RefundProcessorOutcome.NoAnswer)
         {
             logger.LogWarning("Refund {RefundId} is pending: the processor did not answer; the recovery pass settles it", reservation.RefundId);

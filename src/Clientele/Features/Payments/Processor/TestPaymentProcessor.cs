@@ -79,7 +79,8 @@ public sealed class TestPaymentProcessor(NpgsqlDataSource dataSource, TimeProvid
         await connection.ExecuteAsync(new CommandDefinition("""
             INSERT INTO test_processor_charges (id, business_id, mode, idempotency_key, token, amount, currency, status, failure_code, created_at)
             VALUES (@id, @businessId, @mode, @key, @token, @amount, @currency, @status, @failure, @now);
-            UPDATE test_processor_cards SET successful_charges = successful_charges + CASE WHEN @status = 'succeeded' THEN 1 ELSE 0 END WHERE token = @token;
+            UPDATE test_processor_cards SET successful_charges = successful_charges + CASE WHEN @status = 'succeeded' THEN 1 ELSE 0 END
+            WHERE token = @token AND business_id = @businessId AND mode = @mode;
             """,
             new
             {
