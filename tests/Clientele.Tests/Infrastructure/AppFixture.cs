@@ -60,6 +60,8 @@ public class AppFixture : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Webhooks:DispatcherEnabled", "false");
         // Renewals run when a test asks (RenewalRunner): a clock-moving server would otherwise renew everyone's subscriptions.
         builder.UseSetting("Subscriptions:WorkerEnabled", "false");
+        // Refund recovery runs when a test asks (RefundRecovery): the clocked server would otherwise settle other tests' refunds.
+        builder.UseSetting("Refunds:RecoveryWorkerEnabled", "false");
         builder.ConfigureServices(services => services.Replace(ServiceDescriptor.Singleton(Clock)));
         builder.ConfigureLogging(logging => logging.AddProvider(Logs).AddFilter<LogCapture>(null, LogLevel.Debug));
     }

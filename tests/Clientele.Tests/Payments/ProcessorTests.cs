@@ -63,9 +63,12 @@ public sealed class ProcessorTests(AppFixture app)
         var ct = TestContext.Current.CancellationToken;
         var (tenant, card) = await TokenizeAsync("4242424242424242");
         var charge = await Processor.ChargeAsync(tenant, new ChargeRequest(card.Token, Money.Of(1000, "USD"), "c"), ct);
-        var refund = await Processor.RefundAsync(tenant, new ProcessorRefundRequest(charge.ChargeId, 600, "r1"), ct);
+        var refund = Assert.IsType<ProcessorRefundResult.Refunded>(await Processor.RefundAsync(tenant, new ProcessorRefundRequest(charge.ChargeId, 600, "r1"), ct));
         Assert.Equal(refund, await Processor.RefundAsync(tenant, new ProcessorRefundRequest(charge.ChargeId, 600, "r1"), ct));
-        await Assert.ThrowsAsync<InvalidOperationException>(() => Processor.RefundAsync(tenant, new ProcessorRefundRequest(charge.ChargeId, 600, "r2"), ct));
+        Assert.Equal(refund, await Processor.FindRefundAsync(tenant, "r1", ct));
+        Assert.Equal(new ProcessorRefundResult.Refused("amount_exceeds_charge"), await Processor.RefundAsync(tenant, new ProcessorRefundRequest(charge.ChargeId, 600, "r2"), ct));
+        // A refused refund leaves nothing behind: its key was never used.
+        Assert.Null(await Processor.FindRefundAsync(tenant, "r2", ct));
     }
 
     [Fact]

@@ -8,6 +8,8 @@ namespace Clientele.Tests.Platform;
 public sealed class SettingsValidationTests
 {
     [Theory]
+    [InlineData("Refunds:BatchSize", "0", "Refunds:BatchSize must be at least 1")]
+    [InlineData("Refunds:Lease", "00:00:00", "Refunds:Lease")]
     [InlineData("Subscriptions:BatchSize", "0", "Subscriptions:BatchSize must be at least 1")]
     [InlineData("Subscriptions:PollInterval", "00:00:00", "Subscriptions:PollInterval must be longer than zero")]
     [InlineData("Subscriptions:Parallelism", "-2", "Subscriptions:Parallelism must be at least 1")]

@@ -5,7 +5,7 @@ using Npgsql;
 
 namespace Clientele.Features.Catalog;
 
-/// <summary>The closed set of outcomes a collection change can have; mapped to HTTP in one place.</summary>
+/// <summary>The closed set of outcomes a collection change can have; mapped to HTTP in one place (<see cref="CollectionHttp"/>).</summary>
 public abstract record CollectionOutcome
 {
     public sealed record Done(string Id) : CollectionOutcome;
@@ -15,15 +15,6 @@ public abstract record CollectionOutcome
     public sealed record Invalid(ValidationError Error) : CollectionOutcome;
 
     public sealed record ProductTaken(string ProductId) : CollectionOutcome;
-
-    public IResult ToHttp(Func<string, IResult> onDone) => this switch
-    {
-        Done done => onDone(done.Id),
-        NotFound notFound => ApiResults.NotFound(notFound.What),
-        Invalid invalid => ApiResults.Invalid(invalid.Error),
-        ProductTaken taken => ApiResults.Conflict("PRODUCT_IN_ANOTHER_COLLECTION", $"products: {taken.ProductId} already belongs to a collection; a product belongs to one collection"),
-        _ => throw new InvalidOperationException(),
-    };
 }
 
 /// <summary>Product collections with ordered groups; writes run in one transaction each.</summary>
@@ -85,9 +76,9 @@ public sealed class CollectionStore(NpgsqlDataSource dataSource, TimeProvider cl
                 return new CollectionOutcome.NotFound("Product collection");
             }
             var start = await connection.QuerySingleOrDefaultAsync<int?>(new CommandDefinition("""
-                SELECT coalesce((SELECT max(position) + 1 FROM product_collection_items WHERE group_id = g.id), 0)
-                FROM product_collection_groups g WHERE g.id = @groupId AND g.collection_id = @collectionId
-                """, new { groupId, collectionId }, transaction, cancellationToken: cancellationToken));
+                SELECT coalesce((SELECT max(position) + 1 FROM product_collection_items WHERE group_id = g.id AND business_id = g.business_id AND mode = g.mode), 0)
+                FROM product_collection_groups g WHERE g.id = @groupId AND g.collection_id = @collectionId AND g.business_id = @businessId AND g.mode = @mode
+                """, new { groupId, collectionId, businessId = tenant.BusinessId, mode = tenant.ModeText }, transaction, cancellationToken: cancellationToken));
             if (start is null)
             {
                 return new CollectionOutcome.NotFound("Product collection group");
@@ -126,11 +117,13 @@ public sealed class CollectionStore(NpgsqlDataSource dataSource, TimeProvider cl
                     effective_at_on_upgrade = coalesce(@EffectiveAtOnUpgrade, effective_at_on_upgrade),
                     effective_at_on_downgrade = coalesce(@EffectiveAtOnDowngrade, effective_at_on_downgrade),
                     on_payment_failure = coalesce(@OnPaymentFailure, on_payment_failure), updated_at = @now
-                WHERE id = @collectionId
+                WHERE id = @collectionId AND business_id = @businessId AND mode = @mode
                 """,
                 new
                 {
                     collectionId,
+                    businessId = tenant.BusinessId,
+                    mode = tenant.ModeText,
                     patch.Name,
                     patch.Description,
                     patch.Defaults.ProrationBillingModeOnUpgrade,
@@ -143,15 +136,17 @@ public sealed class CollectionStore(NpgsqlDataSource dataSource, TimeProvider cl
             if (patch.GroupOrder is { } order)
             {
                 var existing = (await connection.QueryAsync<string>(new CommandDefinition(
-                    "SELECT id FROM product_collection_groups WHERE collection_id = @collectionId", new { collectionId }, transaction, cancellationToken: cancellationToken))).ToHashSet();
+                    "SELECT id FROM product_collection_groups WHERE collection_id = @collectionId AND business_id = @businessId AND mode = @mode",
+                    new { collectionId, businessId = tenant.BusinessId, mode = tenant.ModeText }, transaction, cancellationToken: cancellationToken))).ToHashSet();
                 if (!existing.SetEquals(order) || order.Count != existing.Count)
                 {
                     return new CollectionOutcome.Invalid(new("group_order", "must list every group of the collection exactly once"));
                 }
                 await connection.ExecuteAsync(new CommandDefinition("""
                     UPDATE product_collection_groups g SET position = o.position - 1
-                    FROM unnest(@order::text[]) WITH ORDINALITY AS o(id, position) WHERE g.id = o.id AND g.collection_id = @collectionId
-                    """, new { order = order.ToArray(), collectionId }, transaction, cancellationToken: cancellationToken));
+                    FROM unnest(@order::text[]) WITH ORDINALITY AS o(id, position)
+                    WHERE g.id = o.id AND g.collection_id = @collectionId AND g.business_id = @businessId AND g.mode = @mode
+                    """, new { order = order.ToArray(), collectionId, businessId = tenant.BusinessId, mode = tenant.ModeText }, transaction, cancellationToken: cancellationToken));
             }
             return new CollectionOutcome.Done(collectionId);
         }, cancellationToken);
@@ -162,7 +157,7 @@ public sealed class CollectionStore(NpgsqlDataSource dataSource, TimeProvider cl
         var previous = await connection.QuerySingleOrDefaultAsync<bool?>(new CommandDefinition("""
             UPDATE product_collections c SET archived = @archived, updated_at = @now
             FROM (SELECT id, archived FROM product_collections WHERE id = @collectionId AND business_id = @businessId AND mode = @mode FOR UPDATE) old
-            WHERE c.id = old.id RETURNING old.archived
+            WHERE c.id = old.id AND c.business_id = @businessId AND c.mode = @mode RETURNING old.archived
             """,
             new { collectionId, businessId = tenant.BusinessId, mode = tenant.ModeText, archived, now = clock.GetUtcNow().UtcDateTime },
             cancellationToken: cancellationToken));
@@ -176,7 +171,7 @@ public sealed class CollectionStore(NpgsqlDataSource dataSource, TimeProvider cl
 
     private static async Task<int?> LockCollectionAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Tenant tenant, string collectionId, CancellationToken cancellationToken) =>
         await connection.QuerySingleOrDefaultAsync<int?>(new CommandDefinition("""
-            SELECT coalesce((SELECT max(position) + 1 FROM product_collection_groups WHERE collection_id = c.id), 0)
+            SELECT coalesce((SELECT max(position) + 1 FROM product_collection_groups WHERE collection_id = c.id AND business_id = c.business_id AND mode = c.mode), 0)
             FROM product_collections c WHERE c.id = @collectionId AND c.business_id = @businessId AND c.mode = @mode FOR UPDATE
             """, new { collectionId, businessId = tenant.BusinessId, mode = tenant.ModeText }, transaction, cancellationToken: cancellationToken));
 

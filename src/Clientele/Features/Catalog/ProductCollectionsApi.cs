@@ -11,20 +11,28 @@ public static class ProductCollectionsApi
     public static IEndpointRouteBuilder MapProductCollectionsApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/product-collections").RequireApiKey().WithTags("Product collections");
-        group.MapPost("", CreateAsync).WithName("create_product_collection");
-        group.MapGet("", ListAsync).WithName("list_product_collections");
-        group.MapGet("/{id}", GetAsync).WithName("get_product_collection");
-        group.MapPatch("/{id}", PatchAsync).WithName("patch_product_collection");
-        group.MapDelete("/{id}", ArchiveAsync).WithName("archive_product_collection");
-        group.MapPost("/{id}/unarchive", UnarchiveAsync).WithName("unarchive_product_collection");
-        group.MapPost("/{id}/groups", AddGroupAsync).WithName("create_product_collection_group");
+        group.MapPost("", CreateAsync).WithName("create_product_collection")
+            .Produces<CollectionResponse>().ProducesApiErrors(StatusCodes.Status400BadRequest, StatusCodes.Status409Conflict, StatusCodes.Status422UnprocessableEntity);
+        group.MapGet("", ListAsync).WithName("list_product_collections")
+            .Produces<Page<CollectionListItem>>().ProducesApiErrors(StatusCodes.Status422UnprocessableEntity);
+        group.MapGet("/{id}", GetAsync).WithName("get_product_collection")
+            .Produces<CollectionResponse>().ProducesApiErrors(StatusCodes.Status404NotFound);
+        group.MapPatch("/{id}", PatchAsync).WithName("patch_product_collection")
+            .Produces(StatusCodes.Status200OK).ProducesApiErrors(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status422UnprocessableEntity);
+        group.MapDelete("/{id}", ArchiveAsync).WithName("archive_product_collection")
+            .Produces(StatusCodes.Status200OK).ProducesApiErrors(StatusCodes.Status404NotFound, StatusCodes.Status410Gone);
+        group.MapPost("/{id}/unarchive", UnarchiveAsync).WithName("unarchive_product_collection")
+            .Produces<UnarchiveCollectionResponse>().ProducesApiErrors(StatusCodes.Status404NotFound);
+        group.MapPost("/{id}/groups", AddGroupAsync).WithName("create_product_collection_group")
+            .Produces<CollectionGroupResponse>().ProducesApiErrors(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status422UnprocessableEntity);
         group.MapDelete("/{id}/groups/{group_id}", async (string id, string group_id, Tenant tenant, CollectionStore store, CancellationToken ct) =>
             await store.DeleteGroupAsync(tenant, id, group_id, ct) ? Results.NoContent() : ApiResults.NotFound("Product collection group"))
-            .WithName("delete_product_collection_group");
-        group.MapPost("/{id}/groups/{group_id}/items", AddItemsAsync).WithName("add_product_collection_items");
+            .WithName("delete_product_collection_group").Produces(StatusCodes.Status204NoContent).ProducesApiErrors(StatusCodes.Status404NotFound);
+        group.MapPost("/{id}/groups/{group_id}/items", AddItemsAsync).WithName("add_product_collection_items")
+            .Produces<List<CollectionProductResponse>>().ProducesApiErrors(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status422UnprocessableEntity);
         group.MapDelete("/{id}/groups/{group_id}/items/{item_id}", async (string id, string group_id, string item_id, Tenant tenant, CollectionStore store, CancellationToken ct) =>
             await store.DeleteItemAsync(tenant, id, group_id, item_id, ct) ? Results.NoContent() : ApiResults.NotFound("Product collection item"))
-            .WithName("delete_product_collection_item");
+            .WithName("delete_product_collection_item").Produces(StatusCodes.Status204NoContent).ProducesApiErrors(StatusCodes.Status404NotFound);
         return app;
     }
 
@@ -39,7 +47,7 @@ public static class ProductCollectionsApi
         var outcome = await store.CreateAsync(tenant, input, cancellationToken);
         return outcome is CollectionOutcome.Done done
             ? Results.Ok(await queries.FindAsync(tenant, done.Id, cancellationToken))
-            : outcome.ToHttp(_ => Results.Ok());
+            : CollectionHttp.ToResult(outcome, _ => Results.Ok());
     }
 
     private static async Task<IResult> ListAsync(HttpRequest request, Tenant tenant, CollectionQueries queries, CancellationToken cancellationToken)
@@ -89,21 +97,14 @@ public static class ProductCollectionsApi
             return body.ErrorResult;
         }
         var outcome = await store.UpdateAsync(tenant, id, new CollectionPatch(name, description, defaults, order), cancellationToken);
-        return outcome.ToHttp(_ => Results.Ok());
+        return CollectionHttp.ToResult(outcome, _ => Results.Ok());
     }
 
     private static async Task<IResult> ArchiveAsync(string id, Tenant tenant, CollectionStore store, CancellationToken cancellationToken) =>
-        await store.SetArchivedAsync(tenant, id, true, cancellationToken) switch
-        {
-            ArchiveOutcome.NotFound => ApiResults.NotFound("Product collection"),
-            ArchiveOutcome.AlreadyInState => new ApiErrorResult(StatusCodes.Status410Gone, new("ALREADY_ARCHIVED", "Product collection is already archived"), shouldRetry: false),
-            _ => Results.Ok(),
-        };
+        CollectionHttp.Archived(await store.SetArchivedAsync(tenant, id, true, cancellationToken));
 
     private static async Task<IResult> UnarchiveAsync(string id, Tenant tenant, CollectionStore store, CancellationToken cancellationToken) =>
-        await store.SetArchivedAsync(tenant, id, false, cancellationToken) == ArchiveOutcome.NotFound
-            ? ApiResults.NotFound("Product collection")
-            : Results.Ok(new { message = "Product collection unarchived", collection_id = id, excluded_product_ids = Array.Empty<string>() });
+        CollectionHttp.Unarchived(await store.SetArchivedAsync(tenant, id, false, cancellationToken), id);
 
     private static async Task<IResult> AddGroupAsync(string id, HttpRequest request, Tenant tenant, CollectionStore store, CollectionQueries queries, CancellationToken cancellationToken)
     {
@@ -119,7 +120,7 @@ public static class ProductCollectionsApi
         var outcome = await store.AddGroupAsync(tenant, id, group, cancellationToken);
         if (outcome is not CollectionOutcome.Done done)
         {
-            return outcome.ToHttp(_ => Results.Ok());
+            return CollectionHttp.ToResult(outcome, _ => Results.Ok());
         }
         var collection = await queries.FindAsync(tenant, id, cancellationToken);
         return Results.Ok(collection!.Groups.Single(g => g.GroupId == done.Id));
@@ -136,10 +137,37 @@ public static class ProductCollectionsApi
         var outcome = await store.AddItemsAsync(tenant, id, group_id, products, cancellationToken);
         if (outcome is not CollectionOutcome.Done)
         {
-            return outcome.ToHttp(_ => Results.Ok());
+            return CollectionHttp.ToResult(outcome, _ => Results.Ok());
         }
         var collection = await queries.FindAsync(tenant, id, cancellationToken);
         var added = products.Select(p => p.ProductId).ToHashSet();
         return Results.Ok(collection!.Groups.Single(g => g.GroupId == group_id).Products.Where(p => added.Contains(p.ProductId)).ToList());
     }
 }
+
+/// <summary>The one place a collection outcome becomes HTTP.</summary>
+public static class CollectionHttp
+{
+    public static IResult ToResult(CollectionOutcome outcome, Func<string, IResult> onDone) => outcome switch
+    {
+        CollectionOutcome.Done done => onDone(done.Id),
+        CollectionOutcome.NotFound notFound => ApiResults.NotFound(notFound.What),
+        CollectionOutcome.Invalid invalid => ApiResults.Invalid(invalid.Error),
+        CollectionOutcome.ProductTaken taken => ApiResults.Conflict("PRODUCT_IN_ANOTHER_COLLECTION", $"products: {taken.ProductId} already belongs to a collection; a product belongs to one collection"),
+        _ => throw new InvalidOperationException($"Unmapped outcome {outcome}."),
+    };
+
+    public static IResult Archived(ArchiveOutcome outcome) => outcome switch
+    {
+        ArchiveOutcome.NotFound => ApiResults.NotFound("Product collection"),
+        ArchiveOutcome.AlreadyInState => new ApiErrorResult(StatusCodes.Status410Gone, new("ALREADY_ARCHIVED", "Product collection is already archived"), shouldRetry: false),
+        _ => Results.Ok(),
+    };
+
+    /// <summary>Unarchiving an active collection is not an error: it answers as if it had just been unarchived.</summary>
+    public static IResult Unarchived(ArchiveOutcome outcome, string id) => outcome == ArchiveOutcome.NotFound
+        ? ApiResults.NotFound("Product collection")
+        : Results.Ok(new UnarchiveCollectionResponse("Product collection unarchived", id, []));
+}
+
+public sealed record UnarchiveCollectionResponse(string Message, string CollectionId, IReadOnlyList<string> ExcludedProductIds);

@@ -69,6 +69,17 @@ public sealed class CheckoutStore(NpgsqlDataSource dataSource, TimeProvider cloc
             new { sessionId, businessId = tenant.BusinessId, mode = tenant.ModeText }, cancellationToken: cancellationToken));
     }
 
+    /// <summary>GET /checkouts/{id}: the session with its payment's status, in one query.</summary>
+    public async Task<CheckoutSessionStatus?> FindStatusAsync(Tenant tenant, string sessionId, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.QuerySingleOrDefaultAsync<CheckoutSessionStatus>(new CommandDefinition("""
+            SELECT s.id, s.created_at, s.customer_email, s.customer_name, s.payment_id, p.status AS payment_status
+            FROM checkout_sessions s LEFT JOIN payments p ON p.id = s.payment_id AND p.business_id = s.business_id AND p.mode = s.mode
+            WHERE s.id = @sessionId AND s.business_id = @businessId AND s.mode = @mode
+            """, new { sessionId, businessId = tenant.BusinessId, mode = tenant.ModeText }, cancellationToken: cancellationToken));
+    }
+
     /// <summary>
     /// Claims the session for one payment attempt (a guarded update: only an open, unexpired session
     /// can be claimed), so two tabs or a double submit cannot charge twice. Returns the attempt key.

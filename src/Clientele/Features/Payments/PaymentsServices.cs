@@ -1,7 +1,6 @@
 using Clientele.Features.Checkout;
 using Clientele.Features.Invoices;
 using Clientele.Features.Payments.Processor;
-using Clientele.Features.Refunds;
 using Clientele.Platform.Hosting;
 
 namespace Clientele.Features.Payments;
@@ -16,13 +15,15 @@ public static class PaymentsServices
         builder.Services.AddSingleton<PaymentProcessors>();
         builder.Services.AddSingleton<CheckoutStore>();
         builder.Services.AddSingleton<CheckoutService>();
+        builder.Services.AddSingleton<CreateCheckout>();
         builder.Services.AddSingleton<PaymentEvents>();
         builder.Services.AddSingleton<PaymentEmails>();
         builder.Services.AddSingleton<PaymentRecorder>();
         builder.Services.AddSingleton<PaymentWriter>();
         builder.Services.AddSingleton<PaymentQueries>();
         builder.Services.AddSingleton<InvoiceStore>();
-        builder.Services.AddSingleton<RefundService>();
+        builder.Services.AddSingleton<PaymentMethodStore>();
+        builder.Services.AddSingleton<RemovePaymentMethod>();
         return builder;
     }
 }

@@ -9,7 +9,7 @@ public sealed class RefundRow
     public const string Select = """
         SELECT r.id, r.business_id, r.payment_id, r.status, r.amount, r.currency, r.is_partial, r.reason, r.metadata::text AS metadata, r.created_at,
                c.id AS customer_id, c.name AS customer_name, c.email AS customer_email, c.phone_number AS customer_phone, c.metadata::text AS customer_metadata
-        FROM refunds r JOIN customers c ON c.id = r.customer_id
+        FROM refunds r JOIN customers c ON c.id = r.customer_id AND c.business_id = r.business_id AND c.mode = r.mode
         """;
 
     public string Id { get; init; } = "";

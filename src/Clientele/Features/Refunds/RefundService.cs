@@ -1,12 +1,7 @@
-using Clientele.Features.Invoices;
-using Clientele.Features.LicenseKeys;
-using Clientele.Features.Payments;
-using Clientele.Features.Payments.Processor;
-using Clientele.Features.Webhooks;
 using Clientele.Platform.Api;
-using Clientele.Platform.Email;
 using Clientele.Primitives;
 using Dapper;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace Clientele.Features.Refunds;
@@ -21,43 +16,58 @@ public abstract record RefundOutcome
 }
 
 /// <summary>
-/// Refunds in two steps so the refunded total can never exceed what was paid: first the amount is
-/// reserved on the payment and its lines by guarded updates under the payment's row lock (a pending
-/// refund); then the processor refunds with the refund id as idempotency key, and the refund
-/// succeeds with its credit note, or fails and gives the reservation back.
+/// Refunds in three steps so the refunded total can never exceed what was paid and a refund the
+/// processor made is never marked failed: (1) reserve the amount on the payment and its lines by
+/// guarded updates under the payment's row lock (a pending refund); (2) ask the processor, with the
+/// refund id as idempotency key, for a closed answer; (3) record it (<see cref="RefundSettlement"/>).
+/// Only a refusal fails a refund. Whatever goes wrong after step 1 leaves it pending, with its
+/// amount reserved, for <see cref="RefundRecovery"/> to settle by the same key.
 /// </summary>
-public sealed class RefundService(NpgsqlDataSource dataSource, PaymentProcessors processors, PaymentEvents events, PaymentEmails emails, EmailDispatchSignal mailSignal,
-    LicenseKeyIssuer licenseKeys, TimeProvider clock, ILogger<RefundService> logger)
+public sealed class RefundService(NpgsqlDataSource dataSource, RefundSettlement settlement, IOptions<RefundOptions> options, TimeProvider clock, ILogger<RefundService> logger)
 {
     private sealed record Line(string ProductId, long Amount, long RefundedAmount);
 
+    private sealed record Reservation(string RefundId, string ChargeId, long Amount);
+
     public async Task<RefundOutcome> CreateAsync(Tenant tenant, RefundRequest request, CancellationToken cancellationToken)
     {
-        var reserved = await ReserveAsync(tenant, request, cancellationToken);
-        if (reserved is not (RefundOutcome.Created created, var chargeId, var total))
+        var (outcome, reservation) = await ReserveAsync(tenant, request, cancellationToken);
+        if (reservation is null)
         {
-            return reserved.Outcome;
+            return outcome;
+        }
+        // From here the money may move: a client that goes away must not stop the refund half-way.
+        RefundProcessorOutcome answer;
+        try
+        {
+            answer = await settlement.AskProcessorAsync(tenant, reservation.RefundId, reservation.ChargeId, reservation.Amount, lookUpFirst: false, CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Whatever broke, the processor may have refunded: the outcome is unknown, exactly as with no answer.
+            logger.LogError(ex, "Refund {RefundId}: the processor call failed; the outcome is unknown", reservation.RefundId);
+            answer = new RefundProcessorOutcome.NoAnswer();
+        }
+        if (answer is RefundProcessorOutcome.NoAnswer)
+        {
+            logger.LogWarning("Refund {RefundId} is pending: the processor did not answer; the recovery pass settles it", reservation.RefundId);
+            return outcome;
         }
         try
         {
-            var processor = processors.For(tenant) ?? throw new ProcessorUnavailableException("No processor for this mode.");
-            var refund = await processor.RefundAsync(tenant, new ProcessorRefundRequest(chargeId!, total, created.RefundId), cancellationToken);
-            await SucceedAsync(tenant, created.RefundId, refund.RefundId, cancellationToken);
+            await settlement.RecordAsync(tenant, reservation.RefundId, answer, CancellationToken.None);
         }
-        catch (ProcessorUnavailableException)
+        catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            // The processor may or may not have refunded: the refund stays pending with its amount
-            // reserved; retrying with the same key (the refund id) settles it without a double refund.
-            logger.LogWarning("Refund {RefundId} is pending: the processor did not answer", created.RefundId);
+            // The processor has answered (perhaps refunded): never fail the refund for our own error.
+            // It stays pending, and the recovery pass records the processor's answer by the refund id.
+            // Answering with the pending refund (not a 500) also keeps clients from retrying into a second refund.
+            logger.LogError(ex, "Refund {RefundId} stays pending: recording the processor's answer failed; the recovery pass settles it", reservation.RefundId);
         }
-        catch (InvalidOperationException)
-        {
-            await FailAsync(tenant, created.RefundId, cancellationToken);
-        }
-        return created;
+        return outcome;
     }
 
-    private async Task<(RefundOutcome Outcome, string? ChargeId, long Total)> ReserveAsync(Tenant tenant, RefundRequest request, CancellationToken cancellationToken)
+    private async Task<(RefundOutcome Outcome, Reservation? Reserved)> ReserveAsync(Tenant tenant, RefundRequest request, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         var args = new { paymentId = request.PaymentId, businessId = tenant.BusinessId, mode = tenant.ModeText };
@@ -70,11 +80,11 @@ public sealed class RefundService(NpgsqlDataSource dataSource, PaymentProcessors
                 """, args, transaction, cancellationToken: cancellationToken));
         if (payment.Status is null)
         {
-            return (new RefundOutcome.PaymentNotFound(), null, 0);
+            return (new RefundOutcome.PaymentNotFound(), null);
         }
         if (payment.Status != "succeeded" || payment.ProcessorChargeId is null)
         {
-            return (Invalid("payment_id", "only a succeeded, charged payment can be refunded"), null, 0);
+            return (Invalid("payment_id", "only a succeeded, charged payment can be refunded"), null);
         }
         var lines = (await connection.QueryAsync<Line>(new CommandDefinition(
             "SELECT product_id, amount, refunded_amount FROM payment_line_items WHERE payment_id = @paymentId AND business_id = @businessId AND mode = @mode ORDER BY position",
@@ -85,7 +95,7 @@ public sealed class RefundService(NpgsqlDataSource dataSource, PaymentProcessors
             parts.AddRange(lines.Values.Where(l => l.Amount > l.RefundedAmount).Select(l => (l.ProductId, l.Amount - l.RefundedAmount)));
             if (parts.Count == 0)
             {
-                return (Invalid("payment_id", "is already fully refunded"), null, 0);
+                return (Invalid("payment_id", "is already fully refunded"), null);
             }
         }
         else
@@ -94,13 +104,13 @@ public sealed class RefundService(NpgsqlDataSource dataSource, PaymentProcessors
             {
                 if (!lines.TryGetValue(item.ItemId, out var line))
                 {
-                    return (Invalid(item.Field + ".item_id", "is not a line item of this payment"), null, 0);
+                    return (Invalid(item.Field + ".item_id", "is not a line item of this payment"), null);
                 }
                 var left = line.Amount - line.RefundedAmount;
                 var amount = item.Amount ?? left;
                 if (amount <= 0 || amount > left)
                 {
-                    return (Invalid(item.Field + ".amount", $"exceeds what is left to refund on this line ({left})"), null, 0);
+                    return (Invalid(item.Field + ".amount", $"exceeds what is left to refund on this line ({left})"), null);
                 }
                 parts.Add((item.ItemId, amount));
             }
@@ -120,12 +130,12 @@ public sealed class RefundService(NpgsqlDataSource dataSource, PaymentProcessors
             """, new { args.paymentId, args.businessId, args.mode, total, now }, transaction, cancellationToken: cancellationToken));
         if (linesUpdated != parts.Count || paymentUpdated != 1)
         {
-            return (Invalid("items", "exceed what is left to refund"), null, 0);
+            return (Invalid("items", "exceed what is left to refund"), null);
         }
         var refundId = Ids.New(Ids.Refund);
         await connection.ExecuteAsync(new CommandDefinition("""
-            INSERT INTO refunds (id, business_id, mode, payment_id, customer_id, subscription_id, status, amount, currency, is_partial, reason, metadata, created_at, updated_at)
-            VALUES (@refundId, @businessId, @mode, @paymentId, @customerId, @subscriptionId, 'pending', @total, @currency, @isPartial, @reason, @metadata::jsonb, @now, @now);
+            INSERT INTO refunds (id, business_id, mode, payment_id, customer_id, subscription_id, status, amount, currency, is_partial, reason, metadata, created_at, updated_at, claimed_until)
+            VALUES (@refundId, @businessId, @mode, @paymentId, @customerId, @subscriptionId, 'pending', @total, @currency, @isPartial, @reason, @metadata::jsonb, @now, @now, @claimedUntil);
             INSERT INTO refund_line_items (refund_id, product_id, business_id, mode, amount)
             SELECT @refundId, r.product_id, @businessId, @mode, r.amount FROM unnest(@productIds::text[], @amounts::bigint[]) AS r(product_id, amount);
             """,
@@ -143,74 +153,12 @@ public sealed class RefundService(NpgsqlDataSource dataSource, PaymentProcessors
                 reason = request.Reason,
                 metadata = request.MetadataJson,
                 now,
+                claimedUntil = now + options.Value.Lease,
                 productIds = parts.Select(p => p.ProductId).ToArray(),
                 amounts = parts.Select(p => p.Amount).ToArray(),
             }, transaction, cancellationToken: cancellationToken));
         await transaction.CommitAsync(cancellationToken);
-        return (new RefundOutcome.Created(refundId), payment.ProcessorChargeId, total);
-    }
-
-    private async Task SucceedAsync(Tenant tenant, string refundId, string processorRefundId, CancellationToken cancellationToken)
-    {
-        var now = clock.GetUtcNow().UtcDateTime;
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var updated = await connection.ExecuteAsync(new CommandDefinition("""
-            UPDATE refunds SET status = 'succeeded', processor_refund_id = @processorRefundId, updated_at = @now
-            WHERE id = @refundId AND business_id = @businessId AND mode = @mode AND status = 'pending'
-            """, new { refundId, processorRefundId, now, businessId = tenant.BusinessId, mode = tenant.ModeText }, transaction, cancellationToken: cancellationToken));
-        if (updated == 1)
-        {
-            var sequence = await DocumentNumbers.NextAsync(connection, transaction, tenant, "credit_note", cancellationToken);
-            await connection.ExecuteAsync(new CommandDefinition("""
-                INSERT INTO credit_notes (id, business_id, mode, refund_id, invoice_id, sequence, number, access_token, issued_at)
-                SELECT @id, r.business_id, r.mode, r.id, i.id, @sequence, @number, @token, @now
-                FROM refunds r LEFT JOIN invoices i ON i.payment_id = r.payment_id
-                WHERE r.id = @refundId AND r.business_id = @businessId AND r.mode = @mode
-                """,
-                new
-                {
-                    id = Ids.New(Ids.CreditNote),
-                    sequence,
-                    number = DocumentNumbers.Format("credit_note", tenant.Mode, sequence),
-                    token = DocumentNumbers.NewAccessToken(),
-                    now,
-                    refundId,
-                    businessId = tenant.BusinessId,
-                    mode = tenant.ModeText,
-                }, transaction, cancellationToken: cancellationToken));
-            await events.RefundAsync(connection, transaction, tenant, refundId, WebhookEventTypes.RefundSucceeded, cancellationToken);
-            await licenseKeys.DisableForRefundAsync(connection, transaction, tenant, refundId, cancellationToken);
-            await emails.RefundProcessedAsync(connection, transaction, tenant, refundId, cancellationToken);
-        }
-        await transaction.CommitAsync(cancellationToken);
-        if (updated == 1)
-        {
-            mailSignal.Wake();
-        }
-    }
-
-    /// <summary>The processor refused: the refund fails and its reservation is given back.</summary>
-    private async Task FailAsync(Tenant tenant, string refundId, CancellationToken cancellationToken)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var args = new { refundId, businessId = tenant.BusinessId, mode = tenant.ModeText, now = clock.GetUtcNow().UtcDateTime };
-        var paymentId = await connection.QuerySingleOrDefaultAsync<string>(new CommandDefinition("""
-            UPDATE refunds SET status = 'failed', updated_at = @now WHERE id = @refundId AND business_id = @businessId AND mode = @mode AND status = 'pending'
-            RETURNING payment_id
-            """, args, transaction, cancellationToken: cancellationToken));
-        if (paymentId is not null)
-        {
-            await connection.ExecuteAsync(new CommandDefinition("""
-                UPDATE payments p SET refunded_amount = p.refunded_amount - r.amount FROM refunds r WHERE r.id = @refundId AND p.id = r.payment_id;
-                UPDATE payment_line_items l SET refunded_amount = l.refunded_amount - rl.amount
-                FROM refund_line_items rl JOIN refunds r ON r.id = rl.refund_id
-                WHERE rl.refund_id = @refundId AND l.payment_id = r.payment_id AND l.product_id = rl.product_id;
-                """, args, transaction, cancellationToken: cancellationToken));
-            await events.RefundAsync(connection, transaction, tenant, refundId, WebhookEventTypes.RefundFailed, cancellationToken);
-        }
-        await transaction.CommitAsync(cancellationToken);
+        return (new RefundOutcome.Created(refundId), new Reservation(refundId, payment.ProcessorChargeId, total));
     }
 
     private static RefundOutcome.Invalid Invalid(string field, string problem) => new(new ValidationError(field, problem));

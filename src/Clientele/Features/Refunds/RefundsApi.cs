@@ -1,9 +1,6 @@
-using System.Text;
 using Clientele.Platform.Api;
 using Clientele.Platform.Auth;
 using Clientele.Primitives;
-using Dapper;
-using Npgsql;
 
 namespace Clientele.Features.Refunds;
 
@@ -15,29 +12,28 @@ public static class RefundsApi
     public static IEndpointRouteBuilder MapRefundsApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/refunds").RequireApiKey().WithTags("Refunds");
-        group.MapPost("", CreateAsync).WithName("create_refund");
-        group.MapGet("", ListAsync).WithName("list_refunds");
-        group.MapGet("/{refund_id}", GetAsync).WithName("get_refund");
+        group.MapPost("", CreateAsync).WithName("create_refund")
+            .Produces<RefundResponse>().ProducesApiErrors(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status422UnprocessableEntity);
+        group.MapGet("", ListAsync).WithName("list_refunds")
+            .Produces<Page<RefundListItem>>().ProducesApiErrors(StatusCodes.Status422UnprocessableEntity);
+        group.MapGet("/{refund_id}", GetAsync).WithName("get_refund")
+            .Produces<RefundResponse>().ProducesApiErrors(StatusCodes.Status404NotFound);
         return app;
     }
 
-    private static async Task<IResult> CreateAsync(HttpRequest request, Tenant tenant, RefundService refunds, NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+    private static async Task<IResult> CreateAsync(HttpRequest request, Tenant tenant, RefundService refunds, RefundQueries queries, CancellationToken cancellationToken)
     {
         var parsed = await JsonBody.ParseAsync(request, RefundInput.Parse, cancellationToken);
         if (parsed.Failed)
         {
             return parsed.Error;
         }
-        var input = parsed.Input;
-        return await refunds.CreateAsync(tenant, input, cancellationToken) switch
-        {
-            RefundOutcome.Created created => Results.Ok((await FindAsync(dataSource, tenant, created.RefundId, cancellationToken))!.ToResponse()),
-            RefundOutcome.Invalid invalid => ApiResults.Invalid(invalid.Error),
-            _ => ApiResults.NotFound("Payment"),
-        };
+        var outcome = await refunds.CreateAsync(tenant, parsed.Input, cancellationToken);
+        var created = outcome is RefundOutcome.Created { RefundId: var id } ? await queries.FindAsync(tenant, id, cancellationToken) : null;
+        return RefundHttp.ToResult(outcome, created);
     }
 
-    private static async Task<IResult> ListAsync(HttpRequest request, Tenant tenant, NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+    private static async Task<IResult> ListAsync(HttpRequest request, Tenant tenant, RefundQueries queries, CancellationToken cancellationToken)
     {
         var query = new QueryReader(request.Query);
         var paging = query.Paging();
@@ -48,41 +44,29 @@ public static class RefundsApi
         {
             query.AddError("status", $"must be one of {string.Join(", ", Statuses)}");
         }
-        var customerId = query.String("customer_id");
-        var subscriptionId = query.String("subscription_id");
+        var filter = new RefundFilter(gte, lte, status, query.String("customer_id"), query.String("subscription_id"));
         if (query.HasErrors)
         {
             return query.ErrorResult;
         }
-        var sql = new StringBuilder(RefundRow.Select).Append(" WHERE r.business_id = @businessId AND r.mode = @mode");
-        sql.Append(gte is null ? "" : " AND r.created_at >= @gte").Append(lte is null ? "" : " AND r.created_at <= @lte")
-            .Append(status is null ? "" : " AND r.status = @status").Append(customerId is null ? "" : " AND r.customer_id = @customerId")
-            .Append(subscriptionId is null ? "" : " AND r.subscription_id = @subscriptionId")
-            .Append(" ORDER BY r.created_at DESC, r.id DESC LIMIT @limit OFFSET @offset");
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var rows = await connection.QueryAsync<RefundRow>(new CommandDefinition(sql.ToString(), new
-        {
-            businessId = tenant.BusinessId,
-            mode = tenant.ModeText,
-            gte,
-            lte,
-            status,
-            customerId,
-            subscriptionId,
-            limit = paging.Size,
-            offset = paging.Offset,
-        }, cancellationToken: cancellationToken));
+        var rows = await queries.ListAsync(tenant, filter, paging, cancellationToken);
         return Results.Ok(new Page<RefundListItem>([.. rows.Select(r => r.ToListItem())]));
     }
 
-    private static async Task<IResult> GetAsync(string refund_id, Tenant tenant, NpgsqlDataSource dataSource, CancellationToken cancellationToken) =>
-        await FindAsync(dataSource, tenant, refund_id, cancellationToken) is { } refund ? Results.Ok(refund.ToResponse()) : ApiResults.NotFound("Refund");
+    private static async Task<IResult> GetAsync(string refund_id, Tenant tenant, RefundQueries queries, CancellationToken cancellationToken) =>
+        await queries.FindAsync(tenant, refund_id, cancellationToken) is { } refund ? Results.Ok(refund.ToResponse()) : ApiResults.NotFound("Refund");
+}
 
-    private static async Task<RefundRow?> FindAsync(NpgsqlDataSource dataSource, Tenant tenant, string refundId, CancellationToken cancellationToken)
+/// <summary>The one place a refund outcome becomes HTTP.</summary>
+public static class RefundHttp
+{
+    /// <param name="created">The refund as read back after <see cref="RefundOutcome.Created"/>.</param>
+    public static IResult ToResult(RefundOutcome outcome, RefundRow? created) => outcome switch
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return await connection.QuerySingleOrDefaultAsync<RefundRow>(new CommandDefinition(
-            RefundRow.Select + " WHERE r.id = @refundId AND r.business_id = @businessId AND r.mode = @mode",
-            new { refundId, businessId = tenant.BusinessId, mode = tenant.ModeText }, cancellationToken: cancellationToken));
-    }
+        RefundOutcome.Created when created is not null => Results.Ok(created.ToResponse()),
+        RefundOutcome.Created refund => throw new InvalidOperationException($"Refund {refund.RefundId} vanished right after it was created."),
+        RefundOutcome.Invalid invalid => ApiResults.Invalid(invalid.Error),
+        RefundOutcome.PaymentNotFound => ApiResults.NotFound("Payment"),
+        _ => throw new InvalidOperationException($"Unmapped refund outcome {outcome}."),
+    };
 }

@@ -44,6 +44,7 @@ public static class ClienteleHost
         builder.AddWebhooks();
         builder.AddCatalog();
         builder.AddPayments();
+        builder.AddRefunds();
         builder.AddSubscriptions();
         builder.AddLicenseKeys();
 

@@ -13,7 +13,11 @@ public interface IPaymentProcessor
 
     Task<ChargeResult> ChargeAsync(Tenant tenant, ChargeRequest request, CancellationToken cancellationToken);
 
+    /// <summary>Refunds (part of) a charge, or says why not; throws <see cref="ProcessorUnavailableException"/> when the outcome is unknown.</summary>
     Task<ProcessorRefundResult> RefundAsync(Tenant tenant, ProcessorRefundRequest request, CancellationToken cancellationToken);
+
+    /// <summary>What became of a refund whose answer was lost (a crash, a timeout); null if it never happened.</summary>
+    Task<ProcessorRefundResult?> FindRefundAsync(Tenant tenant, string idempotencyKey, CancellationToken cancellationToken);
 
     /// <summary>What became of a charge whose answer was lost (a crash, a timeout); null if it never happened.</summary>
     Task<ChargeResult?> FindChargeAsync(Tenant tenant, string idempotencyKey, CancellationToken cancellationToken);
@@ -55,7 +59,14 @@ public sealed record ChargeResult(string ChargeId, bool Succeeded, string? Failu
 
 public sealed record ProcessorRefundRequest(string ChargeId, long Amount, string IdempotencyKey);
 
-public sealed record ProcessorRefundResult(string RefundId);
+/// <summary>The processor's answer to a refund: made (with its id), or refused (nothing was refunded).</summary>
+public abstract record ProcessorRefundResult
+{
+    public sealed record Refunded(string RefundId) : ProcessorRefundResult;
+
+    /// <summary>E.g. <c>amount_exceeds_charge</c>: the charge has less left than was asked.</summary>
+    public sealed record Refused(string Reason) : ProcessorRefundResult;
+}
 
 /// <summary>The processor could not be reached or did not answer; the outcome of the call is unknown.</summary>
 public sealed class ProcessorUnavailableException(string message) : Exception(message);

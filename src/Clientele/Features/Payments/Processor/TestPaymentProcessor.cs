@@ -79,7 +79,8 @@ public sealed class TestPaymentProcessor(NpgsqlDataSource dataSource, TimeProvid
         await connection.ExecuteAsync(new CommandDefinition("""
             INSERT INTO test_processor_charges (id, business_id, mode, idempotency_key, token, amount, currency, status, failure_code, created_at)
             VALUES (@id, @businessId, @mode, @key, @token, @amount, @currency, @status, @failure, @now);
-            UPDATE test_processor_cards SET successful_charges = successful_charges + CASE WHEN @status = 'succeeded' THEN 1 ELSE 0 END WHERE token = @token;
+            UPDATE test_processor_cards SET successful_charges = successful_charges + CASE WHEN @status = 'succeeded' THEN 1 ELSE 0 END
+            WHERE token = @token AND business_id = @businessId AND mode = @mode;
             """,
             new
             {
@@ -118,7 +119,7 @@ public sealed class TestPaymentProcessor(NpgsqlDataSource dataSource, TimeProvid
                 "SELECT id FROM test_processor_refunds WHERE business_id = @businessId AND mode = @mode AND idempotency_key = @IdempotencyKey",
                 new { businessId = tenant.BusinessId, mode = tenant.ModeText, request.IdempotencyKey }, transaction, cancellationToken: cancellationToken));
             await transaction.CommitAsync(cancellationToken);
-            return new ProcessorRefundResult(previous);
+            return new ProcessorRefundResult.Refunded(previous);
         }
         // A processor never refunds more than it charged, whatever its caller believes.
         var guarded = await connection.ExecuteAsync(new CommandDefinition("""
@@ -127,11 +128,23 @@ public sealed class TestPaymentProcessor(NpgsqlDataSource dataSource, TimeProvid
             """, new { request.ChargeId, request.Amount, businessId = tenant.BusinessId, mode = tenant.ModeText }, transaction, cancellationToken: cancellationToken));
         if (guarded != 1)
         {
-            throw new InvalidOperationException("The processor refused a refund beyond what the charge has left.");
+            // Refused refunds leave nothing behind (the insert rolls back), so the key can be tried again.
+            await transaction.RollbackAsync(cancellationToken);
+            return new ProcessorRefundResult.Refused("amount_exceeds_charge");
         }
         await transaction.CommitAsync(cancellationToken);
         await ApplyFaultAsync(tenant, beforeWork: false, cancellationToken);
-        return new ProcessorRefundResult(refundId);
+        return new ProcessorRefundResult.Refunded(refundId);
+    }
+
+    public async Task<ProcessorRefundResult?> FindRefundAsync(Tenant tenant, string idempotencyKey, CancellationToken cancellationToken)
+    {
+        await ApplyFaultAsync(tenant, beforeWork: true, cancellationToken);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var id = await connection.QuerySingleOrDefaultAsync<string>(new CommandDefinition(
+            "SELECT id FROM test_processor_refunds WHERE business_id = @businessId AND mode = @mode AND idempotency_key = @idempotencyKey",
+            new { businessId = tenant.BusinessId, mode = tenant.ModeText, idempotencyKey }, cancellationToken: cancellationToken));
+        return id is null ? null : new ProcessorRefundResult.Refunded(id);
     }
 
     public async Task<ChargeResult?> FindChargeAsync(Tenant tenant, string idempotencyKey, CancellationToken cancellationToken)
