@@ -39,8 +39,22 @@ public abstract record SubscriptionFailure
 
 public enum SubscriptionAction
 {
+    Cancel,
     Pause,
     ScheduleCancellation,
     ChangePlan,
     Charge,
+}
+
+/// <summary>Who asks: the merchant (API key, dashboard) or the subscription's own customer (portal), whose actions the business's settings limit.</summary>
+public abstract record SubscriptionActor
+{
+    public static SubscriptionActor Merchant { get; } = new MerchantActor();
+
+    public sealed record MerchantActor : SubscriptionActor;
+
+    /// <summary>Only this customer's subscriptions exist for them; another's is <see cref="SubscriptionFailure.NotFound"/>.</summary>
+    public sealed record Customer(string CustomerId) : SubscriptionActor;
+
+    public bool MayAct(Subscription subscription) => this is not Customer customer || customer.CustomerId == subscription.CustomerId;
 }

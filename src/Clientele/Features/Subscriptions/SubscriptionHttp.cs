@@ -26,6 +26,8 @@ public static class SubscriptionHttp
         SubscriptionFailure.ChargeInProgress => ApiResults.Conflict("CHARGE_IN_PROGRESS", "A payment for this subscription is being processed; try again in a moment"),
         SubscriptionFailure.NotAllowed { Action: SubscriptionAction.Pause } =>
             ApiResults.Forbidden("PAUSE_NOT_ALLOWED", "This business does not allow pausing subscriptions (settings: allow_customer_pause)"),
+        SubscriptionFailure.NotAllowed { Action: SubscriptionAction.Cancel } =>
+            ApiResults.Forbidden("CANCEL_NOT_ALLOWED", "This business does not allow customers to cancel subscriptions (settings: allow_customer_cancel)"),
         SubscriptionFailure.NotAllowed =>
             ApiResults.Forbidden("PLAN_CHANGES_DISABLED", "This business does not allow subscription plan changes (settings: allow_plan_changes)"),
         SubscriptionFailure.OnDemandHasNoPlan => ApiResults.Unprocessable("SUBSCRIPTION_ON_DEMAND", "An on-demand subscription has no plan to change"),

@@ -8,3 +8,13 @@ for (const form of document.querySelectorAll('form[data-auto-submit]')) {
 for (const select of document.querySelectorAll('select[data-submit-on-change]')) {
   select.addEventListener('change', () => select.form.submit());
 }
+// A form marked data-once sends once: a second click while the first is on its way does nothing
+// (the server is safe against repeats anyway; this spares the customer a confusing second answer).
+for (const form of document.querySelectorAll('form[data-once]')) {
+  form.addEventListener('submit', (event) => {
+    if (form.dataset.sent) { event.preventDefault(); return; }
+    form.dataset.sent = '1';
+  });
+}
+// After a refused submit, focus moves to the message that says why.
+document.getElementById('error-summary')?.focus();

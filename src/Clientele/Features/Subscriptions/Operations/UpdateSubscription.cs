@@ -22,16 +22,25 @@ public sealed class UpdateSubscription(
     SubscriptionEmails emails,
     EmailDispatchSignal mailSignal)
 {
-    public async Task<Result<Subscription, SubscriptionFailure>> RunAsync(Tenant tenant, string id, PatchSubscriptionInput input, CancellationToken cancellationToken)
+    public Task<Result<Subscription, SubscriptionFailure>> RunAsync(Tenant tenant, string id, PatchSubscriptionInput input, CancellationToken cancellationToken) =>
+        RunAsync(tenant, id, input, SubscriptionActor.Merchant, cancellationToken);
+
+    public async Task<Result<Subscription, SubscriptionFailure>> RunAsync(Tenant tenant, string id, PatchSubscriptionInput input, SubscriptionActor actor, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         var pause = input.Pause ?? input.Status switch { SubscriptionStatus.Paused => true, SubscriptionStatus.Active => false, _ => (bool?)null };
-        var pauseAllowed = pause == true && (await settings.GetAsync(tenant, cancellationToken)).AllowCustomerPause;
+        var cancels = input.Status == SubscriptionStatus.Cancelled || input.CancelAtNextBillingDate == true;
+        var rules = pause == true || (cancels && actor is SubscriptionActor.Customer) ? await settings.GetAsync(tenant, cancellationToken) : null;
+        var pauseAllowed = rules?.AllowCustomerPause == true;
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        if (await SubscriptionStore.FindAsync(connection, transaction, tenant, id, cancellationToken, forUpdate: true) is not { } subscription)
+        if (await SubscriptionStore.FindAsync(connection, transaction, tenant, id, cancellationToken, forUpdate: true) is not { } subscription || !actor.MayAct(subscription))
         {
             return new SubscriptionFailure.NotFound();
+        }
+        if (cancels && actor is SubscriptionActor.Customer && rules?.AllowCustomerCancel != true)
+        {
+            return new SubscriptionFailure.NotAllowed(SubscriptionAction.Cancel);
         }
         if (input == PatchSubscriptionInput.Empty)
         {
