@@ -54,6 +54,19 @@ fi
 
 psql_admin() { as_postgres psql -p "$PG_PORT" -X -q -v ON_ERROR_STOP=1 "$@"; }
 
+# The test suite runs several servers at once (each with its own pool); Debian's default of 100
+# connections is too tight for it. Raised once, with a restart (settings read only at start).
+MIN_CONNECTIONS=300
+if [ "$(psql_admin -tAc "SHOW max_connections")" -lt "$MIN_CONNECTIONS" ]; then
+  log "Raising PostgreSQL max_connections to $MIN_CONNECTIONS (restart)"
+  psql_admin -c "ALTER SYSTEM SET max_connections = $MIN_CONNECTIONS"
+  as_root pg_ctlcluster "$PG_VERSION" main restart
+  for _ in $(seq 1 60); do
+    pg_isready -q -h "$PG_HOST" -p "$PG_PORT" && break
+    sleep 0.5
+  done
+fi
+
 if [ "$(psql_admin -tAc "SELECT 1 FROM pg_roles WHERE rolname = '$PG_ROLE'")" != "1" ]; then
   log "Creating role $PG_ROLE"
   psql_admin -c "CREATE ROLE $PG_ROLE LOGIN CREATEDB PASSWORD '$PG_PASSWORD'"
