@@ -110,6 +110,7 @@ public sealed class EmailDispatcher(
             }
         }
         await transaction.CommitAsync(cancellationToken);
+        await transports.CloseConnectionsAsync(); // one SMTP connection per batch
         return due.Count;
     }
 
