@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using Clientele.Platform.Email;
 using Clientele.Platform.Security;
