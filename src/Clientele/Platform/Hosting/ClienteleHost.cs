@@ -18,6 +18,7 @@ using Clientele.Platform.Api;
 using Clientele.Platform.Auth;
 using Clientele.Platform.Data;
 using Clientele.Platform.Email;
+using Clientele.Platform.Operations;
 using Clientele.Platform.Security;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -48,6 +49,7 @@ public static class ClienteleHost
         builder.AddClienteleDataProtection();
         builder.AddClienteleEmail();
         builder.AddClientelePortal();
+        builder.AddClienteleOperations();
         return builder;
     }
 
