@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using Clientele.Platform.Security;
+using Clientele.Platform.Telemetry;
 using Dapper;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -82,6 +83,7 @@ public sealed class WebhookDispatcher(
             }
             var outcome = await SendAsync(targets[claim.EndpointId], claim.EventId, payloads[claim.EventId], token);
             await RecordAsync(claim, outcome, token);
+            ClienteleMetrics.RecordWebhookDelivery(outcome.Succeeded, payloads[claim.EventId], clock.GetUtcNow());
         });
         return claims.Count;
     }

@@ -1,3 +1,4 @@
+using Clientele.Platform.Telemetry;
 using Clientele.Primitives;
 using Dapper;
 using Microsoft.Extensions.Options;
@@ -103,10 +104,12 @@ public sealed class EmailDispatcher(
                     """,
                     new { row.Id, transport = transport.Name, attempts, sentAt, keep = transport.KeepsBody, purgeAt = sentAt + options.Value.DevMailboxRetention },
                     transaction, cancellationToken: cancellationToken));
+                ClienteleMetrics.RecordEmailSend(transport.Name, sent: true);
             }
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
             {
                 await RecordFailureAsync(connection, transaction, row, transport.Name, attempts, ex, cancellationToken);
+                ClienteleMetrics.RecordEmailSend(transport.Name, sent: false);
             }
         }
         await transaction.CommitAsync(cancellationToken);

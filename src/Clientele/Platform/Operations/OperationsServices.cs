@@ -1,3 +1,5 @@
+using Clientele.Platform.Telemetry;
+
 namespace Clientele.Platform.Operations;
 
 /// <summary>What an operator runs the server with: graceful shutdown, request ids, logs, telemetry.</summary>
@@ -14,6 +16,7 @@ public static class OperationsServices
         // requests in flight finish, cancels the workers' stopping tokens, and waits up to this long.
         var shutdownTimeout = builder.Configuration.GetValue(ShutdownTimeoutKey, DefaultShutdownTimeout);
         builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = shutdownTimeout);
+        builder.AddClienteleTelemetry();
         return builder;
     }
 }
