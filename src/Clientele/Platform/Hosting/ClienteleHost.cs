@@ -55,6 +55,7 @@ public static class ClienteleHost
 
     public static WebApplication UseClientele(this WebApplication app)
     {
+        app.UseRequestIds();
         app.UseApiErrorHandling();
         // One localisation for every page customers see (portal, hosted payment page): see PortalCultures.
         app.UseClientelePortal();
