@@ -22,6 +22,7 @@ using Clientele.Platform.Operations;
 using Clientele.Platform.Security;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Scalar.AspNetCore;
 
 namespace Clientele.Platform.Hosting;
 
@@ -64,11 +65,8 @@ public static class ClienteleHost
         app.UseApiKeyAuthentication();
         if (app.Environment.IsDevelopment())
         {
-            app.UseSwaggerUI(options =>
-            {
-                options.SwaggerEndpoint("/openapi/v1.json", "Clientele API");
-                options.RoutePrefix = "swagger";
-            });
+            // The browsable API reference (Scalar; its script is served from the package, nothing from a CDN).
+            app.MapScalarApiReference("/scalar", options => options.WithTitle("Clientele API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
         }
         return app;
     }
