@@ -29,7 +29,7 @@ echo
 cat <<MSG
 
 Server            http://$host:$port
-API docs          http://$host:$port/swagger   (OpenAPI: /openapi/v1.json)
+API docs          http://$host:$port/scalar   (OpenAPI: /openapi/v1.json)
 Health            http://$host:$port/health
 Try it            curl -H "Authorization: Bearer <test API key above>" http://$host:$port/customers
 

@@ -27,6 +27,9 @@ step "Installing the official dodopayments SDK (tests/sdk)"
 step "Building"
 dotnet build "$root/Clientele.slnx" -c Release --nologo -v quiet -clp:NoSummary
 
+step "Checking package licences (no AGPL/GPL or commercial-only, transitive ones included)"
+scripts/check-licences.sh
+
 step "Checking formatting"
 dotnet format "$root/Clientele.slnx" --verify-no-changes --no-restore -v quiet
 

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using Clientele.Platform.Email;
 using Clientele.Platform.Security;
@@ -74,19 +72,6 @@ public sealed class EmailOutboxTests(AppFixture app)
     }
 
     [Fact]
-    public async Task Smtp_transport_delivers_text_and_html_to_an_smtp_server()
-    {
-        using var sink = new SmtpSink();
-        var transport = new SmtpTransport("test_smtp", new SmtpSettings { Host = "127.0.0.1", Port = sink.Port, EnableSsl = false },
-            new EmailOptions { FromAddress = "portal@clientele.test" }, NullLogger<SmtpTransport>.Instance);
-        await transport.SendAsync(new OutgoingEmail("eml_1", Mode.Test, "k", "someone@example.com", "Acme", "Olá", "plain body", "<p>html body</p>"), CancellationToken.None);
-        var data = await sink.Received.Task.WaitAsync(TimeSpan.FromSeconds(10));
-        Assert.Contains("RCPT TO:<someone@example.com>", data, StringComparison.Ordinal);
-        Assert.Contains("X-Clientele-Email-Id: eml_1", data, StringComparison.Ordinal);
-        Assert.Contains("text/html", data, StringComparison.Ordinal);
-    }
-
-    [Fact]
     public async Task Failed_sends_retry_with_backoff_then_give_up_and_erase_the_body()
     {
         // Its own database, so only this dispatcher (with a failing transport) sees the row.
@@ -157,67 +142,5 @@ public sealed class EmailOutboxTests(AppFixture app)
 
         await using var connection = new NpgsqlConnection(TestSettings.ConnectionString());
         Assert.True(await connection.ExecuteScalarAsync<int>("SELECT count(*) FROM data_protection_keys") >= 1);
-    }
-
-    /// <summary>A minimal SMTP server on loopback that accepts one message.</summary>
-    private sealed class SmtpSink : IDisposable
-    {
-        private readonly TcpListener listener = new(IPAddress.Loopback, 0);
-
-        public SmtpSink()
-        {
-            listener.Start();
-            _ = Task.Run(ServeAsync);
-        }
-
-        public int Port => ((IPEndPoint)listener.LocalEndpoint).Port;
-
-        public TaskCompletionSource<string> Received { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        private async Task ServeAsync()
-        {
-            try
-            {
-                using var client = await listener.AcceptTcpClientAsync();
-                await using var stream = client.GetStream();
-                using var reader = new StreamReader(stream, Encoding.ASCII);
-                await using var writer = new StreamWriter(stream, Encoding.ASCII) { NewLine = "\r\n", AutoFlush = true };
-                var transcript = new StringBuilder();
-                await writer.WriteLineAsync("220 sink ready");
-                while (await reader.ReadLineAsync() is { } line)
-                {
-                    transcript.AppendLine(line);
-                    if (line.StartsWith("EHLO", StringComparison.OrdinalIgnoreCase) || line.StartsWith("HELO", StringComparison.OrdinalIgnoreCase))
-                    {
-                        await writer.WriteLineAsync("250 sink");
-                    }
-                    else if (line.StartsWith("DATA", StringComparison.OrdinalIgnoreCase))
-                    {
-                        await writer.WriteLineAsync("354 go ahead");
-                        while (await reader.ReadLineAsync() is { } dataLine && dataLine != ".")
-                        {
-                            transcript.AppendLine(dataLine);
-                        }
-                        await writer.WriteLineAsync("250 queued");
-                    }
-                    else if (line.StartsWith("QUIT", StringComparison.OrdinalIgnoreCase))
-                    {
-                        await writer.WriteLineAsync("221 bye");
-                        break;
-                    }
-                    else
-                    {
-                        await writer.WriteLineAsync("250 ok");
-                    }
-                }
-                Received.TrySetResult(transcript.ToString());
-            }
-            catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException)
-            {
-                Received.TrySetException(ex);
-            }
-        }
-
-        public void Dispose() => listener.Stop();
     }
 }

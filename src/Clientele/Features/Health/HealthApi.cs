@@ -1,15 +1,28 @@
+using Clientele.Platform.Data;
 using Dapper;
 using Npgsql;
 
 namespace Clientele.Features.Health;
 
+/// <summary>
+/// What a load balancer or orchestrator asks. <c>/health/live</c>: the process answers (restart it
+/// if not). <c>/health/ready</c>: send it traffic — the database answers, every migration this build
+/// knows is applied, and the process is not shutting down (so a draining node leaves the pool while
+/// it finishes its requests). <c>/health</c> is the older check (database only), kept as it was.
+/// </summary>
 public static class HealthApi
 {
     public sealed record HealthResponse(string Status, string Database);
 
+    public sealed record ReadinessResponse(string Status, string Database, string Migrations);
+
+    public sealed record LivenessResponse(string Status);
+
     public static IEndpointRouteBuilder MapHealthApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/health", CheckAsync).WithTags("Health").ExcludeFromDescription();
+        app.MapGet("/health/live", () => Results.Ok(new LivenessResponse("ok"))).WithTags("Health").ExcludeFromDescription();
+        app.MapGet("/health/ready", ReadyAsync).WithTags("Health").ExcludeFromDescription();
         return app;
     }
 
@@ -27,6 +40,36 @@ public static class HealthApi
         {
             loggers.CreateLogger("Clientele.Health").LogWarning(ex, "Health check: database unreachable");
             return Results.Json(new HealthResponse("unavailable", "unreachable"), statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
+    }
+
+    private static async Task<IResult> ReadyAsync(NpgsqlDataSource dataSource, IHostApplicationLifetime lifetime, ILoggerFactory loggers, CancellationToken cancellationToken)
+    {
+        if (lifetime.ApplicationStopping.IsCancellationRequested)
+        {
+            return Results.Json(new ReadinessResponse("stopping", "unchecked", "unchecked"), statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
+        var versions = Migrator.Embedded.Select(m => m.Version).ToArray();
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(TimeSpan.FromSeconds(3));
+            await using var connection = await dataSource.OpenConnectionAsync(timeout.Token);
+            // A database nobody has migrated yet has no schema_migrations table at all.
+            var hasTable = await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
+                "SELECT to_regclass('schema_migrations') IS NOT NULL", cancellationToken: timeout.Token));
+            var applied = hasTable
+                ? await connection.ExecuteScalarAsync<int>(new CommandDefinition(
+                    "SELECT count(*)::int FROM schema_migrations WHERE version = ANY(@versions)", new { versions }, cancellationToken: timeout.Token))
+                : 0;
+            return applied == versions.Length
+                ? Results.Ok(new ReadinessResponse("ok", "ok", "applied"))
+                : Results.Json(new ReadinessResponse("unavailable", "ok", "pending"), statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
+        catch (Exception ex) when (ex is NpgsqlException or OperationCanceledException or TimeoutException)
+        {
+            loggers.CreateLogger("Clientele.Health").LogWarning(ex, "Readiness check: database unreachable");
+            return Results.Json(new ReadinessResponse("unavailable", "unreachable", "unknown"), statusCode: StatusCodes.Status503ServiceUnavailable);
         }
     }
 }

@@ -21,10 +21,6 @@ public sealed class InvoiceFonts(string directory) : IFontResolver
         {
             if (!installed)
             {
-                // PDFsharp 6.5 is dual-licensed, AGPL-3.0 or commercial, and refuses to run until one is
-                // chosen. Choosing AGPL here is a licensing decision flagged for review (README,
-                // "Invoices"); a commercial key or another renderer replaces only this line and InvoicePdf.cs.
-                PdfSharp.PdfSharpLicense.SetAgplLicense();
                 GlobalFontSettings.FontResolver = new InvoiceFonts(directory);
                 installed = true;
             }

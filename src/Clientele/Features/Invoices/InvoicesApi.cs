@@ -15,8 +15,10 @@ public static class InvoicesApi
     public static IEndpointRouteBuilder MapInvoicesApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/invoices").AcceptApiKey().WithTags("Invoices");
-        group.MapGet("/payments/{payment_id}", PaymentInvoiceAsync).WithName("get_payment_invoice");
-        group.MapGet("/refunds/{refund_id}", CreditNoteAsync).WithName("get_refund_invoice");
+        group.MapGet("/payments/{payment_id}", PaymentInvoiceAsync).WithName("get_payment_invoice")
+            .Produces(StatusCodes.Status200OK, contentType: "application/pdf").Produces<ApiError>(StatusCodes.Status404NotFound);
+        group.MapGet("/refunds/{refund_id}", CreditNoteAsync).WithName("get_refund_invoice")
+            .Produces(StatusCodes.Status200OK, contentType: "application/pdf").Produces<ApiError>(StatusCodes.Status404NotFound);
         return app;
     }
 

@@ -18,9 +18,12 @@ public static class PaymentsApi
     public static IEndpointRouteBuilder MapPaymentsApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/payments").RequireApiKey().WithTags("Payments");
-        group.MapGet("", ListAsync).WithName("list_payments");
-        group.MapGet("/{payment_id}", GetAsync).WithName("get_payment");
-        group.MapGet("/{payment_id}/line-items", LineItemsAsync).WithName("get_payment_line_items");
+        group.MapGet("", ListAsync).WithName("list_payments")
+            .Produces<Page<PaymentListItem>>().ProducesApiErrors(StatusCodes.Status422UnprocessableEntity);
+        group.MapGet("/{payment_id}", GetAsync).WithName("get_payment")
+            .Produces<PaymentResponse>().ProducesApiErrors(StatusCodes.Status404NotFound);
+        group.MapGet("/{payment_id}/line-items", LineItemsAsync).WithName("get_payment_line_items")
+            .Produces<PaymentLineItemsResponse>().ProducesApiErrors(StatusCodes.Status404NotFound);
         return app;
     }
 

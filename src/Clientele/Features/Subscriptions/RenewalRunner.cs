@@ -1,6 +1,7 @@
 using Clientele.Features.Catalog;
 using Clientele.Features.Subscriptions.Billing;
 using Clientele.Platform.Email;
+using Clientele.Platform.Telemetry;
 using Clientele.Primitives;
 using Dapper;
 using Microsoft.Extensions.Options;
@@ -114,6 +115,10 @@ public sealed class RenewalRunner(NpgsqlDataSource dataSource, TimeProvider cloc
             outcomes.Count(o => o == ChargeOutcome.Failed),
             outcomes.Count(o => o == ChargeOutcome.Pending),
             ended, 0, 0);
+        ClienteleMetrics.RecordRenewal("renewed", pass.Renewed);
+        ClienteleMetrics.RecordRenewal("failed", pass.Failed);
+        ClienteleMetrics.RecordRenewal("pending", pass.Pending);
+        ClienteleMetrics.RecordRenewal("ended", pass.Ended);
         if (claimed > 0)
         {
             logger.LogInformation("Renewal batch: {Claimed} due, {Renewed} renewed, {Failed} failed, {Pending} pending, {Ended} ended", claimed, pass.Renewed, pass.Failed, pass.Pending, pass.Ended);

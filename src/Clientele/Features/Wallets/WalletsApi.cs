@@ -10,9 +10,13 @@ public static class WalletsApi
     public static IEndpointRouteBuilder MapWalletsApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/customers/{customer_id}/wallets").RequireApiKey().WithTags("Customers");
-        group.MapGet("", ListWalletsAsync).WithName("get_customer_wallets");
-        group.MapGet("/ledger-entries", ListEntriesAsync).WithName("get_customer_wallet_transactions");
-        group.MapPost("/ledger-entries", CreateEntryAsync).WithName("create_customer_ledger_entry");
+        group.MapGet("", ListWalletsAsync).WithName("get_customer_wallets")
+            .Produces<CustomerWalletsResponse>().ProducesApiErrors(StatusCodes.Status404NotFound);
+        group.MapGet("/ledger-entries", ListEntriesAsync).WithName("get_customer_wallet_transactions")
+            .Produces<Page<LedgerEntryResponse>>().ProducesApiErrors(StatusCodes.Status404NotFound, StatusCodes.Status422UnprocessableEntity);
+        group.MapPost("/ledger-entries", CreateEntryAsync).WithName("create_customer_ledger_entry")
+            .Produces<WalletResponse>()
+            .ProducesApiErrors(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status422UnprocessableEntity);
         return app;
     }
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text;
 using Clientele.Platform.Jobs;
 using Clientele.Platform.Security;
+using Clientele.Platform.Telemetry;
 using Dapper;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -77,6 +78,7 @@ public sealed class WebhookDispatcher(
             }
             var outcome = await SendAsync(endpoint, claim.EventId, payload, cancellationToken);
             await RecordAsync(claim, outcome, cancellationToken);
+            ClienteleMetrics.RecordWebhookDelivery(outcome.Succeeded, payload, clock.GetUtcNow());
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {

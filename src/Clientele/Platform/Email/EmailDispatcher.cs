@@ -1,4 +1,5 @@
 using Clientele.Platform.Jobs;
+using Clientele.Platform.Telemetry;
 using Clientele.Primitives;
 using Dapper;
 using Microsoft.Extensions.Options;
@@ -87,14 +88,17 @@ public sealed class EmailDispatcher(
                     """,
                     new { row.Id, transport = transport.Name, attempts, sentAt, keep = transport.KeepsBody, purgeAt = sentAt + options.Value.DevMailboxRetention },
                     transaction, cancellationToken: cancellationToken));
+                ClienteleMetrics.RecordEmailSend(transport.Name, sent: true);
             }
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
             {
                 // Whatever one message throws is its own failure; the rest of the batch goes on.
                 await RecordFailureAsync(connection, transaction, row, transport?.Name, attempts, ex, cancellationToken);
+                ClienteleMetrics.RecordEmailSend(transport?.Name ?? "unknown", sent: false);
             }
         }
         await transaction.CommitAsync(cancellationToken);
+        await transports.CloseConnectionsAsync(); // one SMTP connection per batch
         return due.Count;
     }
 

@@ -41,7 +41,11 @@ public sealed class SmtpSettings
 
     public int Port { get; set; } = 587;
 
+    /// <summary>Whether to encrypt at all; <see cref="Tls"/> says how (by default: implicit TLS on port 465, STARTTLS elsewhere).</summary>
     public bool EnableSsl { get; set; } = true;
+
+    /// <summary><c>Auto</c> (the default), <c>StartTls</c>, <c>Implicit</c> (TLS on connect, port 465) or <c>None</c>.</summary>
+    public SmtpTls Tls { get; set; } = SmtpTls.Auto;
 
     public string? UserName { get; set; }
 
@@ -50,6 +54,18 @@ public sealed class SmtpSettings
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
 
     public bool IsConfigured => !string.IsNullOrWhiteSpace(Host);
+
+    /// <summary>What <see cref="Tls"/> and <see cref="EnableSsl"/> amount to for this server.</summary>
+    public SmtpTls EffectiveTls => Tls != SmtpTls.Auto ? Tls : !EnableSsl ? SmtpTls.None : Port == 465 ? SmtpTls.Implicit : SmtpTls.StartTls;
+}
+
+/// <summary>How the SMTP connection is encrypted. STARTTLS is required when chosen (no silent downgrade).</summary>
+public enum SmtpTls
+{
+    Auto,
+    StartTls,
+    Implicit,
+    None,
 }
 
 /// <summary>Refuses to start with a sender that is not an address, a bad SMTP port, or intervals that are not positive.</summary>

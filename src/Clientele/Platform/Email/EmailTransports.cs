@@ -27,6 +27,15 @@ public sealed class EmailTransportSelector(IOptions<EmailOptions> options, DevMa
         : devMailbox;
 
     public IEmailTransport For(Mode mode) => mode == Mode.Live ? live : test;
+
+    /// <summary>Ends any SMTP connection held open for a batch (called after each dispatcher batch).</summary>
+    public async Task CloseConnectionsAsync()
+    {
+        foreach (var transport in new[] { live, test }.OfType<SmtpTransport>().Distinct())
+        {
+            await transport.CloseAsync();
+        }
+    }
 }
 
 /// <summary>

@@ -1,43 +1,134 @@
-using System.Net;
-using System.Net.Mail;
-using System.Net.Mime;
-using System.Text;
+using System.Net.Security;
+using MailKit;
+using MailKit.Net.Smtp;
+using MailKit.Security;
+using MimeKit;
 
 namespace Clientele.Platform.Email;
 
-/// <summary>Sends through an SMTP server (System.Net.Mail) as a plain-text + HTML message.</summary>
-public sealed class SmtpTransport(string name, SmtpSettings settings, EmailOptions options, ILogger<SmtpTransport> logger) : IEmailTransport
+/// <summary>
+/// Sends through an SMTP server with MailKit, as a plain-text + HTML message. One connection serves a
+/// whole dispatcher batch (the dispatcher calls <see cref="CloseAsync"/> after each batch), with
+/// implicit TLS or STARTTLS and authentication as <see cref="SmtpSettings"/> says.
+/// </summary>
+public sealed class SmtpTransport(
+    string name,
+    SmtpSettings settings,
+    EmailOptions options,
+    ILogger<SmtpTransport> logger,
+    RemoteCertificateValidationCallback? certificateValidation = null) : IEmailTransport, IAsyncDisposable
 {
+    // MailKit's client is not thread-safe; one message at a time per transport (the dispatcher is sequential anyway).
+    private readonly SemaphoreSlim gate = new(1, 1);
+    private SmtpClient? client;
+
     public string Name => name;
 
     public bool KeepsBody => false;
 
     public async Task SendAsync(OutgoingEmail email, CancellationToken cancellationToken)
     {
-        using var message = new MailMessage
+        var message = Build(email);
+        await gate.WaitAsync(cancellationToken);
+        try
         {
-            From = new MailAddress(options.FromAddress, email.FromName ?? options.FromName, Encoding.UTF8),
-            Subject = email.Subject,
-            SubjectEncoding = Encoding.UTF8,
-            Body = email.TextBody,
-            BodyEncoding = Encoding.UTF8,
-            IsBodyHtml = false,
-        };
-        message.To.Add(new MailAddress(email.Recipient));
-        message.AlternateViews.Add(AlternateView.CreateAlternateViewFromString(email.HtmlBody, Encoding.UTF8, MediaTypeNames.Text.Html));
-        message.Headers.Add("X-Clientele-Email-Id", email.Id);
+            var reused = client is { IsConnected: true };
+            try
+            {
+                await (await ConnectedAsync(cancellationToken)).SendAsync(message, cancellationToken);
+            }
+            catch (Exception ex) when (reused && ex is ServiceNotConnectedException or IOException or SmtpProtocolException)
+            {
+                // The server closed an idle connection we meant to reuse: the message never left, so open a fresh one.
+                await DropAsync();
+                await (await ConnectedAsync(cancellationToken)).SendAsync(message, cancellationToken);
+            }
+            logger.LogInformation("E-mail {EmailId} ({Kind}) sent through {Transport}", email.Id, email.Kind, name);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException and not SmtpDeliveryException)
+        {
+            await DropAsync();
+            // The server's reply or the socket error, never the message (it may hold a sign-in link).
+            throw new SmtpDeliveryException($"SMTP {settings.Host}:{settings.Port}: {ex.GetType().Name}: {ex.Message}", ex);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
 
-        using var client = new SmtpClient(settings.Host, settings.Port)
+    /// <summary>Ends the connection politely (QUIT); the next message opens a new one.</summary>
+    public async Task CloseAsync()
+    {
+        await gate.WaitAsync();
+        try
         {
-            EnableSsl = settings.EnableSsl,
-            DeliveryMethod = SmtpDeliveryMethod.Network,
-            Timeout = (int)settings.Timeout.TotalMilliseconds,
-        };
+            if (client is { IsConnected: true } open)
+            {
+                try
+                {
+                    using var timeout = new CancellationTokenSource(settings.Timeout);
+                    await open.DisconnectAsync(quit: true, timeout.Token);
+                }
+                catch (Exception ex) when (ex is IOException or SmtpProtocolException or OperationCanceledException or ServiceNotConnectedException)
+                {
+                    logger.LogDebug(ex, "SMTP {Transport}: QUIT failed; dropping the connection", name);
+                }
+            }
+            await DropAsync();
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    public async ValueTask DisposeAsync() => await CloseAsync();
+
+    private async Task<SmtpClient> ConnectedAsync(CancellationToken cancellationToken)
+    {
+        if (client is { IsConnected: true } open)
+        {
+            return open;
+        }
+        client?.Dispose();
+        var fresh = new SmtpClient { Timeout = (int)settings.Timeout.TotalMilliseconds };
+        client = fresh;
+        if (certificateValidation is not null)
+        {
+            fresh.ServerCertificateValidationCallback = certificateValidation;
+        }
+        await fresh.ConnectAsync(settings.Host, settings.Port, settings.EffectiveTls switch
+        {
+            SmtpTls.Implicit => SecureSocketOptions.SslOnConnect,
+            SmtpTls.StartTls => SecureSocketOptions.StartTls,
+            _ => SecureSocketOptions.None,
+        }, cancellationToken);
         if (!string.IsNullOrEmpty(settings.UserName))
         {
-            client.Credentials = new NetworkCredential(settings.UserName, settings.Password);
+            await fresh.AuthenticateAsync(settings.UserName, settings.Password ?? "", cancellationToken);
         }
-        await client.SendMailAsync(message, cancellationToken);
-        logger.LogInformation("E-mail {EmailId} ({Kind}) sent through {Transport}", email.Id, email.Kind, name);
+        return fresh;
+    }
+
+    private Task DropAsync()
+    {
+        client?.Dispose();
+        client = null;
+        return Task.CompletedTask;
+    }
+
+    private MimeMessage Build(OutgoingEmail email)
+    {
+        var message = new MimeMessage();
+        message.From.Add(new MailboxAddress(email.FromName ?? options.FromName, options.FromAddress));
+        message.To.Add(MailboxAddress.Parse(email.Recipient));
+        message.Subject = email.Subject;
+        message.Headers.Add("X-Clientele-Email-Id", email.Id);
+        message.Body = new BodyBuilder { TextBody = email.TextBody, HtmlBody = email.HtmlBody }.ToMessageBody();
+        return message;
     }
 }
+
+/// <summary>An SMTP send failed; the message names the server and its reply, never the e-mail.</summary>
+public sealed class SmtpDeliveryException(string message, Exception inner) : Exception(message, inner);

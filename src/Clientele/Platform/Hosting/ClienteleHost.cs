@@ -19,9 +19,11 @@ using Clientele.Platform.Auth;
 using Clientele.Platform.Data;
 using Clientele.Platform.Email;
 using Clientele.Platform.Jobs;
+using Clientele.Platform.Operations;
 using Clientele.Platform.Security;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Scalar.AspNetCore;
 
 namespace Clientele.Platform.Hosting;
 
@@ -51,11 +53,13 @@ public static class ClienteleHost
         builder.AddClienteleDataProtection();
         builder.AddClienteleEmail();
         builder.AddClientelePortal();
+        builder.AddClienteleOperations();
         return builder;
     }
 
     public static WebApplication UseClientele(this WebApplication app)
     {
+        app.UseRequestIds();
         app.UseApiErrorHandling();
         // One localisation for every page customers see (portal, hosted payment page): see PortalCultures.
         app.UseClientelePortal();
@@ -64,11 +68,8 @@ public static class ClienteleHost
         app.UseApiKeyAuthentication();
         if (app.Environment.IsDevelopment())
         {
-            app.UseSwaggerUI(options =>
-            {
-                options.SwaggerEndpoint("/openapi/v1.json", "Clientele API");
-                options.RoutePrefix = "swagger";
-            });
+            // The browsable API reference (Scalar; its script is served from the package, nothing from a CDN).
+            app.MapScalarApiReference("/scalar", options => options.WithTitle("Clientele API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
         }
         return app;
     }

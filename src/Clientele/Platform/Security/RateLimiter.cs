@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Clientele.Platform.Telemetry;
 using Dapper;
 using Npgsql;
 
@@ -57,6 +58,10 @@ public sealed class RateLimiter(NpgsqlDataSource dataSource, TimeProvider clock)
                     decision = new RateLimitDecision(false, retryAfter, hits[i].Rule.Name);
                 }
             }
+        }
+        if (!decision.Allowed)
+        {
+            ClienteleMetrics.RecordRateLimitRefusal(decision.ExceededRule);
         }
         return decision;
     }

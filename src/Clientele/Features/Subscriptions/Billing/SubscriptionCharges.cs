@@ -3,6 +3,7 @@ using Clientele.Features.Payments;
 using Clientele.Features.Payments.Processor;
 using Clientele.Features.Wallets;
 using Clientele.Platform.Email;
+using Clientele.Platform.Telemetry;
 using Clientele.Primitives;
 using Dapper;
 using Microsoft.Extensions.Options;
@@ -225,6 +226,7 @@ public sealed class SubscriptionCharges(
             emailQueued = await transitions.OnFailedAsync(connection, transaction, subscription, settled, stored, now, cancellationToken);
         }
         await transaction.CommitAsync(cancellationToken);
+        ClienteleMetrics.RecordCharge(charge.Kind, succeeded ? "succeeded" : "failed");
         if (emailQueued)
         {
             mailSignal.Wake();
