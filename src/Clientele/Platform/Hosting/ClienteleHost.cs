@@ -54,6 +54,7 @@ public static class ClienteleHost
     public static WebApplication UseClientele(this WebApplication app)
     {
         app.UseApiErrorHandling();
+        app.UseRequestGuard();
         // One localisation for every page customers see (portal, hosted payment page): see PortalCultures.
         app.UseClientelePortal();
         app.UseRouting();

@@ -1,0 +1,71 @@
+using System.Text.Json;
+
+namespace Clientele.Platform.Api;
+
+/// <summary>
+/// Every string in a request body, names included, must be text PostgreSQL can store: valid UTF-8
+/// (no lone surrogates) and no NUL character. Checked once when the body is read, so no feature can
+/// forget it; the error names the field by its path (<c>customer.name</c>, <c>product_cart[2].product_id</c>).
+/// </summary>
+public static class JsonText
+{
+    public static ApiErrorResult? Check(JsonElement element, string path)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.String:
+                return CheckString(element, path);
+            case JsonValueKind.Object:
+                foreach (var property in element.EnumerateObject())
+                {
+                    string name;
+                    try
+                    {
+                        name = property.Name;
+                    }
+                    catch (InvalidOperationException)
+                    {
+                        return ApiResults.BadRequest("INVALID_JSON", $"{(path.Length == 0 ? "body" : path)}: a field name is not valid UTF-8");
+                    }
+                    var child = path.Length == 0 ? name : $"{path}.{name}";
+                    if (name.Contains('\0', StringComparison.Ordinal))
+                    {
+                        return ApiResults.Invalid(new ValidationError(child.Replace("\0", "\\u0000", StringComparison.Ordinal), "must not contain NUL characters"));
+                    }
+                    if (Check(property.Value, child) is { } problem)
+                    {
+                        return problem;
+                    }
+                }
+                return null;
+            case JsonValueKind.Array:
+                var index = 0;
+                foreach (var item in element.EnumerateArray())
+                {
+                    if (Check(item, $"{path}[{index++}]") is { } problem)
+                    {
+                        return problem;
+                    }
+                }
+                return null;
+            default:
+                return null;
+        }
+    }
+
+    private static ApiErrorResult? CheckString(JsonElement element, string path)
+    {
+        string value;
+        try
+        {
+            value = element.GetString()!;
+        }
+        catch (InvalidOperationException)
+        {
+            return ApiResults.BadRequest("INVALID_JSON", $"{path}: is not valid UTF-8 text");
+        }
+        return value.Contains('\0', StringComparison.Ordinal)
+            ? ApiResults.Invalid(new ValidationError(path, "must not contain NUL characters"))
+            : null;
+    }
+}
