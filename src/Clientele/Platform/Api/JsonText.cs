@@ -6,9 +6,16 @@ namespace Clientele.Platform.Api;
 /// Every string in a request body, names included, must be text PostgreSQL can store: valid UTF-8
 /// (no lone surrogates) and no NUL character. Checked once when the body is read, so no feature can
 /// forget it; the error names the field by its path (<c>customer.name</c>, <c>product_cart[2].product_id</c>).
+/// Every array and object is bounded here too, so no list input can make a request run for seconds.
 /// </summary>
 public static class JsonText
 {
+    /// <summary>The most items any array in a request may hold (cart lines, groups, refund items, filter types, …).</summary>
+    public const int MaxArrayItems = 100;
+
+    /// <summary>The most fields any object in a request may hold (metadata and headers have smaller limits of their own).</summary>
+    public const int MaxObjectFields = 100;
+
     public static ApiErrorResult? Check(JsonElement element, string path)
     {
         switch (element.ValueKind)
@@ -16,6 +23,10 @@ public static class JsonText
             case JsonValueKind.String:
                 return CheckString(element, path);
             case JsonValueKind.Object:
+                if (element.EnumerateObject().Count() > MaxObjectFields)
+                {
+                    return ApiResults.Invalid(new ValidationError(path.Length == 0 ? "body" : path, $"must have at most {MaxObjectFields} fields"));
+                }
                 foreach (var property in element.EnumerateObject())
                 {
                     string name;
@@ -39,6 +50,10 @@ public static class JsonText
                 }
                 return null;
             case JsonValueKind.Array:
+                if (element.GetArrayLength() > MaxArrayItems)
+                {
+                    return ApiResults.Invalid(new ValidationError(path, $"must have at most {MaxArrayItems} items"));
+                }
                 var index = 0;
                 foreach (var item in element.EnumerateArray())
                 {

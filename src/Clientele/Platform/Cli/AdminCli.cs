@@ -17,7 +17,7 @@ namespace Clientele.Platform.Cli;
 /// </summary>
 public static class AdminCli
 {
-    // Switches the web host itself reads; `--Section:Key=value` configuration overrides are also accepted.
+    // Switches the web host itself reads as `--name value`; any `--Section:Key=value` setting is also accepted.
     private static readonly string[] HostSwitches = ["--urls", "--environment", "--contentRoot", "--applicationName", "--webroot"];
 
     /// <summary>
@@ -40,18 +40,14 @@ public static class AdminCli
             {
                 return false;
             }
-            var name = arg.Split('=', 2)[0];
-            if (!name.Contains(':', StringComparison.Ordinal) && !HostSwitches.Contains(name, StringComparer.OrdinalIgnoreCase))
+            if (arg.Contains('=', StringComparison.Ordinal))
+            {
+                continue; // `--Section:Key=value`, as the test host passes every setting
+            }
+            // `--urls http://…`: only the host's own switches take their value as the next argument.
+            if (!HostSwitches.Contains(arg, StringComparer.OrdinalIgnoreCase) || ++i >= args.Length)
             {
                 return false;
-            }
-            if (!arg.Contains('=', StringComparison.Ordinal))
-            {
-                i++; // `--urls http://…`: the next argument is the value.
-                if (i >= args.Length)
-                {
-                    return false;
-                }
             }
         }
         return true;
