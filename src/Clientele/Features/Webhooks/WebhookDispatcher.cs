@@ -168,6 +168,10 @@ public sealed class WebhookDispatcher(
         {
             return new Outcome(null, $"timed out after {options.Value.RequestTimeout.TotalSeconds:0} s", (int)watch.ElapsedMilliseconds);
         }
+        catch (HttpRequestException ex) when (ex.InnerException is BlockedTargetException blocked)
+        {
+            return new Outcome(null, blocked.Message, (int)watch.ElapsedMilliseconds);
+        }
         catch (HttpRequestException ex)
         {
             return new Outcome(null, ex.HttpRequestError.ToString(), (int)watch.ElapsedMilliseconds);
