@@ -36,7 +36,6 @@ public static class PortalServices
         app.UsePortalMode();
         app.UseRequestLocalization();
         app.UseSpecificFormattingCulture();
-        app.UsePortalSecurityHeaders();
         return app;
     }
 
@@ -56,8 +55,7 @@ public static class PortalServices
     {
         public void Configure(AntiforgeryOptions options)
         {
-            var secure = new[] { urls.Value.Live, urls.Value.Test }.Any(url => Uri.TryCreate(url, UriKind.Absolute, out var uri)
-                && !(uri.Scheme == Uri.UriSchemeHttp && ReturnUrl.IsLoopback(uri.Host)));
+            var secure = Platform.Hosting.PageSecurity.RequiresHttps(urls.Value);
             options.Cookie.Name = secure ? "__Host-clientele_csrf" : "clientele_csrf";
             options.Cookie.SecurePolicy = secure ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest;
             options.Cookie.SameSite = SameSiteMode.Strict;
