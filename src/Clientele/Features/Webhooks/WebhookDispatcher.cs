@@ -139,8 +139,9 @@ public sealed class WebhookDispatcher(
         return true;
     }
 
-    private async Task<Outcome> SendAsync(WebhookEndpointRow endpoint, string eventId, string payload, CancellationToken cancellationToken)
+    private async Task<Outcome> SendAsync(WebhookEndpointRow endpoint, string eventId, string storedPayload, CancellationToken cancellationToken)
     {
+        var payload = Invoices.DocumentAccess.WithInvoiceTokens(storedPayload);
         var now = clock.GetUtcNow();
         using var request = new HttpRequestMessage(HttpMethod.Post, endpoint.Url)
         {
