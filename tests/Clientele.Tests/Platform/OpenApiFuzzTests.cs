@@ -75,6 +75,7 @@ public sealed partial class OpenApiFuzzTests(AppFixture app)
             });
         }
         var elapsed = Stopwatch.GetElapsedTime(started);
+        TestContext.Current.TestOutputHelper?.WriteLine($"{sent} probes over {operations.Count} operations in {elapsed.TotalSeconds:0.0} s, {failures.Count} failed");
         Assert.True(failures.IsEmpty, $"{failures.Count} of {sent} probes failed:\n" + string.Join("\n", failures.OrderBy(f => f).Take(60)));
         Assert.True(sent > 800, $"only {sent} probes");
         Assert.True(elapsed < TimeSpan.FromSeconds(60), $"{sent} probes took {elapsed}");

@@ -28,6 +28,8 @@ public static class PortalServices
         builder.Services.AddSingleton<ProfileOperations>();
         builder.Services.AddSingleton<UnifiedPortal>();
         builder.Services.AddHostedService<PortalMaintenance>();
+        builder.Services.AddSingleton<Platform.Hosting.BackgroundWork>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<Platform.Hosting.BackgroundWork>());
         return builder;
     }
 
