@@ -232,9 +232,15 @@ public sealed partial class OpenApiFuzzTests(AppFixture app)
         var checkout = (await client.PostJsonAsync("/checkouts", new { product_cart = new[] { new { product_id = oneTime, quantity = 1 } } })).Str("session_id");
         return new()
         {
-            ["customer_id"] = customer, ["webhook_id"] = webhook, ["products"] = oneTime, ["product-collections"] = collection.Str("id"),
-            ["group_id"] = group.Str("group_id"), ["item_id"] = group["products"]![0]!.Str("id"), ["subscription_id"] = subscription,
-            ["license_keys"] = license.Str("id"), ["checkouts"] = checkout,
+            ["customer_id"] = customer,
+            ["webhook_id"] = webhook,
+            ["products"] = oneTime,
+            ["product-collections"] = collection.Str("id"),
+            ["group_id"] = group.Str("group_id"),
+            ["item_id"] = group["products"]![0]!.Str("id"),
+            ["subscription_id"] = subscription,
+            ["license_keys"] = license.Str("id"),
+            ["checkouts"] = checkout,
         };
     }
 

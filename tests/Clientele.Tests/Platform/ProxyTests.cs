@@ -56,7 +56,8 @@ public sealed class ProxyTests(ProxyFixture app) : IClassFixture<ProxyFixture>
                     await socket.ConnectAsync(context.DnsEndPoint, token);
                     return new NetworkStream(socket, ownsSocket: true);
                 },
-            }) { BaseAddress = baseAddress };
+            })
+            { BaseAddress = baseAddress };
         }
 
         public List<string> SetCookies { get; } = [];
@@ -125,7 +126,10 @@ public sealed class ProxyTests(ProxyFixture app) : IClassFixture<ProxyFixture>
         var paid = await client.SendAsync(HttpMethod.Post, url.AbsolutePath, new()
         {
             ["__RequestVerificationToken"] = CheckoutDriver.Token(page.Body),
-            ["cardNumber"] = CheckoutDriver.Visa, ["expiry"] = "12/39", ["cvc"] = "123", ["CardholderName"] = "Pro Xy",
+            ["cardNumber"] = CheckoutDriver.Visa,
+            ["expiry"] = "12/39",
+            ["cvc"] = "123",
+            ["CardholderName"] = "Pro Xy",
         });
         Assert.True(paid.Status == HttpStatusCode.Redirect, $"{(int)paid.Status} {paid.Body}");
         Assert.EndsWith("/receipt", paid.Location, StringComparison.Ordinal);

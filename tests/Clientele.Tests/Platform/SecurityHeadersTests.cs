@@ -75,7 +75,10 @@ public sealed class SecurityHeadersTests(AppFixture app)
             Content = new FormUrlEncodedContent(new Dictionary<string, string>
             {
                 ["__RequestVerificationToken"] = CheckoutDriver.Token(html),
-                ["cardNumber"] = CheckoutDriver.Visa, ["expiry"] = "12/39", ["cvc"] = "123", ["CardholderName"] = "Eve",
+                ["cardNumber"] = CheckoutDriver.Visa,
+                ["expiry"] = "12/39",
+                ["cvc"] = "123",
+                ["CardholderName"] = "Eve",
             }),
         };
         request.Headers.TryAddWithoutValidation(header, value);
@@ -88,7 +91,10 @@ public sealed class SecurityHeadersTests(AppFixture app)
             Content = new FormUrlEncodedContent(new Dictionary<string, string>
             {
                 ["__RequestVerificationToken"] = CheckoutDriver.Token(html),
-                ["cardNumber"] = CheckoutDriver.Visa, ["expiry"] = "12/39", ["cvc"] = "123", ["CardholderName"] = "Ada",
+                ["cardNumber"] = CheckoutDriver.Visa,
+                ["expiry"] = "12/39",
+                ["cvc"] = "123",
+                ["CardholderName"] = "Ada",
             }),
         };
         same.Headers.TryAddWithoutValidation("Sec-Fetch-Site", "same-origin");

@@ -1,7 +1,7 @@
-using Microsoft.Extensions.Options;
 using Clientele.Platform.Api;
 using Clientele.Platform.Auth;
 using Clientele.Primitives;
+using Microsoft.Extensions.Options;
 
 namespace Clientele.Features.Webhooks;
 

@@ -1,8 +1,8 @@
-using Clientele.Platform.Hosting;
 using System.Globalization;
 using Clientele.Features.Portal.Sessions;
 using Clientele.Platform;
 using Clientele.Platform.Email;
+using Clientele.Platform.Hosting;
 using Clientele.Platform.Security;
 using Clientele.Primitives;
 using Dapper;

@@ -1,9 +1,9 @@
-using Clientele.Platform.Hosting;
 using System.Globalization;
 using Clientele.Features.Portal.Access;
 using Clientele.Features.Portal.Sessions;
 using Clientele.Platform;
 using Clientele.Platform.Email;
+using Clientele.Platform.Hosting;
 using Clientele.Platform.Security;
 using Clientele.Primitives;
 using Dapper;
