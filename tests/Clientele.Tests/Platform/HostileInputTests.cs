@@ -132,7 +132,8 @@ public sealed class HostileInputTests(AppFixture app)
         var started = Stopwatch.GetTimestamp();
         using var response = await business.Test.PostAsync("/product-collections", RawJson(Utf8($$"""{"name":"Big","groups":[{{groups}}]}""")));
         await ExpectAsync(response, HttpStatusCode.UnprocessableEntity, "groups");
-        Assert.True(Stopwatch.GetElapsedTime(started) < TimeSpan.FromSeconds(3), $"took {Stopwatch.GetElapsedTime(started)}");
+        // It used to take 22 s (and over a minute on a busy machine) to create 20,000 groups.
+        Assert.True(Stopwatch.GetElapsedTime(started) < TimeSpan.FromSeconds(10), $"took {Stopwatch.GetElapsedTime(started)}");
 
         var cart = string.Join(",", Enumerable.Repeat("""{"product_id":"pdt_x","quantity":1}""", 101));
         using var checkout = await business.Test.PostAsync("/checkouts", RawJson(Utf8($$"""{"product_cart":[{{cart}}]}""")));

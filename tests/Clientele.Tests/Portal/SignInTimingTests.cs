@@ -14,8 +14,9 @@ public sealed class SignInTimingTests(AppFixture app)
 {
     private const int Samples = 104;
 
-    // Generous for a busy 2-core machine, yet below the ~5 ms the known path used to cost.
-    private static readonly TimeSpan Bound = TimeSpan.FromMilliseconds(2);
+    // Generous for a busy 2-core machine (after the fix the medians were 0.8-1.5 ms apart there), yet below
+    // what the known path used to cost: ~5 ms on an idle machine, 8-19 ms on the busy one.
+    private static readonly TimeSpan Bound = TimeSpan.FromMilliseconds(3);
 
     [Fact]
     public async Task The_static_link_form_answers_known_and_unknown_emails_equally_fast()
