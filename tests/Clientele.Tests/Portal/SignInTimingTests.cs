@@ -10,6 +10,7 @@ namespace Clientele.Tests.Portal;
 /// the median); now that work happens after it. Medians of 100+ samples each, in ABBA order so that
 /// background work and drift weigh on both sides alike.
 /// </summary>
+[Collection(nameof(SignInTimingTests))]
 public sealed class SignInTimingTests(AppFixture app)
 {
     private const int Samples = 104;
@@ -94,3 +95,7 @@ public sealed class SignInTimingTests(AppFixture app)
         return (sorted[(sorted.Count - 1) / 2] + sorted[sorted.Count / 2]) / 2;
     }
 }
+
+/// <summary>Timing is measured alone, after the parallel tests, so their load does not drown the signal.</summary>
+[CollectionDefinition(nameof(SignInTimingTests), DisableParallelization = true)]
+public sealed class SignInTimingCollection;

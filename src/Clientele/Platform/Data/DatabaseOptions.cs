@@ -25,5 +25,5 @@ public sealed class DatabaseOptions
     /// How long a request waits for a connection when the pool is busy before it is answered 503 with
     /// <c>Retry-After</c>. A <c>Timeout</c> in the connection string wins.
     /// </summary>
-    public TimeSpan ConnectionWait { get; set; } = TimeSpan.FromSeconds(5);
+    public TimeSpan ConnectionWait { get; set; } = TimeSpan.FromSeconds(15);
 }
