@@ -1,12 +1,12 @@
 using Clientele.Platform.Cli;
 using Clientele.Platform.Hosting;
 
-if (AdminCli.IsCommand(args))
+if (!AdminCli.IsServe(args))
 {
     return await AdminCli.RunAsync(args, builder => builder.AddClientele());
 }
 
-var builder = WebApplication.CreateBuilder(args);
+var builder = WebApplication.CreateBuilder(AdminCli.HostArguments(args));
 builder.AddClientele();
 
 var app = builder.Build();

@@ -52,3 +52,21 @@ public sealed class AdminCliTests(AppFixture app)
         return JsonNode.Parse(result.Output)!;
     }
 }
+
+public sealed class AdminCliArgumentTests
+{
+    [Theory]
+    [InlineData("users", "invite", "someone@example.com")]
+    [InlineData("--verbose")]
+    [InlineData("serve", "--no-such-option")]
+    [InlineData("migrate", "--no-such-option")]
+    public async Task An_unknown_command_or_option_exits_1_with_the_usage_instead_of_serving(params string[] arguments)
+    {
+        // Serving would never exit on its own: the short limit turns "it started a server" into a failure.
+        var result = await ProcessRunner.RunAsync("dotnet", [Path.Combine(AppContext.BaseDirectory, "Clientele.dll"), .. arguments],
+            new Dictionary<string, string> { ["ConnectionStrings__Clientele"] = TestSettings.ConnectionString(), ["DOTNET_NOLOGO"] = "1" },
+            timeout: TimeSpan.FromSeconds(30));
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("Usage:", result.Output + result.Error, StringComparison.Ordinal);
+    }
+}

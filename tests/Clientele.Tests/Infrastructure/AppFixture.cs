@@ -58,6 +58,8 @@ public class AppFixture : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Database:MigrateOnStartup", "true");
         // Webhook delivery runs only in the webhook tests' own server (WebhookFixture).
         builder.UseSetting("Webhooks:DispatcherEnabled", "false");
+        // Webhook endpoints on this machine are refused as in production; WebhookFixture allows its loopback receiver.
+        builder.UseSetting("Webhooks:AllowPrivateTargets", "false");
         // Renewals run when a test asks (RenewalRunner): a clock-moving server would otherwise renew everyone's subscriptions.
         builder.UseSetting("Subscriptions:WorkerEnabled", "false");
         // Refund recovery runs when a test asks (RefundRecovery): the clocked server would otherwise settle other tests' refunds.

@@ -42,6 +42,8 @@ public sealed class CheckoutsApiTests(AppFixture app)
     [InlineData("""{"product_cart":[{"product_id":"PRODUCT","quantity":1}],"customer":{"customer_id":"cus_missing"}}""", "customer.customer_id")]
     [InlineData("""{"product_cart":[{"product_id":"PRODUCT","quantity":1}],"billing_address":{"country":"usa"}}""", "billing_address.country")]
     [InlineData("""{"product_cart":[{"product_id":"PRODUCT","quantity":1}],"return_url":"javascript:alert(1)"}""", "return_url")]
+    [InlineData("""{"product_cart":[{"product_id":"PRODUCT","quantity":1}],"return_url":"http://evil.example/x"}""", "return_url")]
+    [InlineData("""{"product_cart":[{"product_id":"PRODUCT","quantity":1}],"return_url":"https://u:p@evil.example/"}""", "return_url")]
     public async Task Each_bad_field_is_a_422_naming_it_and_no_session_is_made(string template, string field)
     {
         var business = await app.CreateBusinessAsync();

@@ -135,6 +135,8 @@ public sealed class EmailOutboxTests(AppFixture app)
         var services = new ServiceCollection();
         services.AddSingleton(NpgsqlDataSource.Create(TestSettings.ConnectionString()));
         services.AddDataProtection().SetApplicationName("Clientele");
+        // Every process needs the key-encryption key (here: the default file, as the server's) to read the ring.
+        services.AddSingleton(ServerSecrets.Load(new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build()));
         services.AddSingleton<IConfigureOptions<Microsoft.AspNetCore.DataProtection.KeyManagement.KeyManagementOptions>>(sp =>
             new ConfigureOptions<Microsoft.AspNetCore.DataProtection.KeyManagement.KeyManagementOptions>(o => o.XmlRepository = new PostgresXmlRepository(sp.GetRequiredService<NpgsqlDataSource>())));
         await using var other = services.BuildServiceProvider();

@@ -104,6 +104,7 @@ public sealed class SubscriptionsApiTests(AppFixture app)
             ("payment_method_id", "pm_whatever", "payment_method_id"),
             ("trial_period_days", -1, "trial_period_days"),
             ("return_url", "javascript:alert(1)", "return_url"),
+            ("return_url", "http://evil.example/x", "return_url"),
             ("billing_currency", "EUR", "billing_currency"),
             ("discount_code", "SAVE10", "discount_code"),
             ("addons", new[] { new { addon_id = "adn_x", quantity = 1 } }, "addons"),

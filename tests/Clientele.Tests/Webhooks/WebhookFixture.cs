@@ -19,6 +19,8 @@ public sealed class WebhookFixture : ClockedAppFixture
         builder.UseSetting("Webhooks:DispatcherEnabled", "true");
         builder.UseSetting("Webhooks:PollInterval", "00:00:00.100");
         builder.UseSetting("Webhooks:ClaimDuration", "00:00:30");
+        // The tests' receiver listens on loopback: allowed explicitly, as for local development.
+        builder.UseSetting("Webhooks:AllowPrivateTargets", "true");
     }
 
     /// <summary>Writes an event the way a feature does: in a transaction, committed or rolled back.</summary>

@@ -112,10 +112,11 @@ public static class CheckoutInput
 
     public static string? ParseReturnUrl(JsonBody body)
     {
-        var returnUrl = InputRules.OptionalText(body, "return_url", 2000);
-        if (returnUrl is not null && !(Uri.TryCreate(returnUrl, UriKind.Absolute, out var uri) && uri.Scheme is "https" or "http"))
+        // The portal's rule: where the customer is sent after paying must not be a phishing hop.
+        var returnUrl = InputRules.OptionalText(body, "return_url", Portal.ReturnUrl.MaxLength);
+        if (returnUrl is not null && !Portal.ReturnUrl.TryNormalize(returnUrl, out _))
         {
-            body.AddError("return_url", "must be an absolute http or https URL");
+            body.AddError("return_url", "must be an absolute https URL without credentials (http only on localhost)");
             return null;
         }
         return returnUrl;

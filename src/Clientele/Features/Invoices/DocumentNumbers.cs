@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Clientele.Primitives;
 using Dapper;
 using Npgsql;
@@ -23,9 +22,6 @@ public static class DocumentNumbers
             RETURNING last_number
             """, new { businessId = tenant.BusinessId, mode = tenant.ModeText, kind }, transaction, cancellationToken: cancellationToken));
 
-    /// <summary>256 random bits for a document's public link.</summary>
-    public static string NewAccessToken() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-
     /// <summary>Issues the invoice of a succeeded payment with an amount (at most one per payment). Returns its id, or null for a zero payment.</summary>
     public static async Task<string?> IssueInvoiceAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Tenant tenant, string paymentId, DateTime now, CancellationToken cancellationToken)
     {
@@ -41,15 +37,15 @@ public static class DocumentNumbers
         var sequence = await NextAsync(connection, transaction, tenant, "invoice", cancellationToken);
         var id = Ids.New(Ids.Invoice);
         await connection.ExecuteAsync(new CommandDefinition("""
-            INSERT INTO invoices (id, business_id, mode, payment_id, sequence, number, access_token, seller, buyer, currency, subtotal, tax, total, issued_at)
-            SELECT @id, p.business_id, p.mode, p.id, @sequence, @number, @token,
+            INSERT INTO invoices (id, business_id, mode, payment_id, sequence, number, seller, buyer, currency, subtotal, tax, total, issued_at)
+            SELECT @id, p.business_id, p.mode, p.id, @sequence, @number,
                    jsonb_build_object('name', b.name, 'support_email', b.support_email),
                    jsonb_build_object('name', c.name, 'email', c.email, 'billing', p.billing),
                    p.currency, p.total_amount - p.tax, p.tax, p.total_amount, @now
             FROM payments p JOIN businesses b ON b.id = p.business_id JOIN customers c ON c.id = p.customer_id
             WHERE p.id = @paymentId AND p.business_id = @businessId AND p.mode = @mode
             """,
-            new { id, sequence, number = Format("invoice", tenant.Mode, sequence), token = NewAccessToken(), now, args.paymentId, args.businessId, args.mode },
+            new { id, sequence, number = Format("invoice", tenant.Mode, sequence), now, args.paymentId, args.businessId, args.mode },
             transaction, cancellationToken: cancellationToken));
         return id;
     }

@@ -4,10 +4,10 @@ using Npgsql;
 
 namespace Clientele.Features.Invoices;
 
-public sealed record InvoiceRef(string Id, string PaymentId, string Number, string AccessToken)
+public sealed record InvoiceRef(string Id, string PaymentId, string Number)
 {
     /// <summary>The PDF's path with its access token: what a customer can open without an API key.</summary>
-    public string PublicPath => $"/invoices/payments/{PaymentId}?token={AccessToken}";
+    public string PublicPath => $"/invoices/payments/{PaymentId}?token={DocumentAccess.InvoiceToken(PaymentId)}";
 }
 
 public sealed record InvoiceLine(string ProductId, string Name, int Quantity, long UnitAmount, long DiscountAmount, long Amount, long Tax);
@@ -36,13 +36,13 @@ public sealed class InvoiceStore(NpgsqlDataSource dataSource)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         return await connection.QuerySingleOrDefaultAsync<InvoiceRef>(new CommandDefinition(
-            "SELECT id, payment_id, number, access_token FROM invoices WHERE payment_id = @paymentId AND business_id = @businessId AND mode = @mode",
+            "SELECT id, payment_id, number FROM invoices WHERE payment_id = @paymentId AND business_id = @businessId AND mode = @mode",
             new { paymentId, businessId = tenant.BusinessId, mode = tenant.ModeText }, cancellationToken: cancellationToken));
     }
 
     /// <summary>
     /// The invoice of a payment, for a caller that proved access either with the tenant's API key or
-    /// with the invoice's access token (compared in the database by equality on a unique column).
+    /// with the invoice's access token (<see cref="DocumentAccess"/>; a link issued before, by the hash kept of it).
     /// </summary>
     public async Task<InvoiceDocument?> LoadForPaymentAsync(string paymentId, Tenant? tenant, string? token, CancellationToken cancellationToken)
     {
@@ -53,8 +53,8 @@ public sealed class InvoiceStore(NpgsqlDataSource dataSource)
                    i.payment_id, i.subtotal, i.tax, i.total, i.business_id, i.mode
             FROM invoices i
             WHERE i.payment_id = @paymentId
-              AND ((@businessId::text IS NOT NULL AND i.business_id = @businessId AND i.mode = @mode) OR (@token::text IS NOT NULL AND i.access_token = @token))
-            """, new { paymentId, businessId = tenant?.BusinessId, mode = tenant?.ModeText, token }, cancellationToken: cancellationToken));
+              AND ((@businessId::text IS NOT NULL AND i.business_id = @businessId AND i.mode = @mode) OR @tokenValid OR (@token::text IS NOT NULL AND i.access_token_hash = sha256(convert_to(@token, 'UTF8'))))
+            """, new { paymentId, businessId = tenant?.BusinessId, mode = tenant?.ModeText, token, tokenValid = DocumentAccess.IsInvoiceToken(paymentId, token) }, cancellationToken: cancellationToken));
         if (head is null)
         {
             return null;
@@ -82,8 +82,8 @@ public sealed class InvoiceStore(NpgsqlDataSource dataSource)
             JOIN customers c ON c.id = r.customer_id
             LEFT JOIN invoices i ON i.id = n.invoice_id
             WHERE n.refund_id = @refundId
-              AND ((@businessId::text IS NOT NULL AND n.business_id = @businessId AND n.mode = @mode) OR (@token::text IS NOT NULL AND n.access_token = @token))
-            """, new { refundId, businessId = tenant?.BusinessId, mode = tenant?.ModeText, token }, cancellationToken: cancellationToken));
+              AND ((@businessId::text IS NOT NULL AND n.business_id = @businessId AND n.mode = @mode) OR @tokenValid OR (@token::text IS NOT NULL AND n.access_token_hash = sha256(convert_to(@token, 'UTF8'))))
+            """, new { refundId, businessId = tenant?.BusinessId, mode = tenant?.ModeText, token, tokenValid = DocumentAccess.IsCreditNoteToken(refundId, token) }, cancellationToken: cancellationToken));
         if (head is null)
         {
             return null;

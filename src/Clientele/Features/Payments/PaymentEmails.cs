@@ -27,9 +27,9 @@ public sealed class PaymentEmails(EmailOutbox outbox, IStringLocalizer<CheckoutT
     /// <summary>Queues the receipt of a payment that has an invoice (a payment of nothing has none, and no receipt).</summary>
     public async Task ReceiptAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Tenant tenant, string paymentId, CancellationToken cancellationToken)
     {
-        var row = await connection.QuerySingleOrDefaultAsync<(string Email, string Name, string? PortalCulture, string BusinessName, string? AccentColor, long Amount, string Currency, string Number, string Token)>(
+        var row = await connection.QuerySingleOrDefaultAsync<(string Email, string Name, string? PortalCulture, string BusinessName, string? AccentColor, long Amount, string Currency, string Number, string InvoiceId)>(
             new CommandDefinition("""
-                SELECT c.email, c.name, c.portal_culture, b.name, b.accent_color, p.total_amount, p.currency, i.number, i.access_token
+                SELECT c.email, c.name, c.portal_culture, b.name, b.accent_color, p.total_amount, p.currency, i.number, i.id
                 FROM payments p
                 JOIN customers c ON c.id = p.customer_id
                 JOIN businesses b ON b.id = p.business_id
@@ -41,7 +41,7 @@ public sealed class PaymentEmails(EmailOutbox outbox, IStringLocalizer<CheckoutT
             return;
         }
         var to = new Recipient(row.Email, row.Name, row.PortalCulture, row.BusinessName, row.AccentColor, row.Amount, row.Currency);
-        var link = $"{PaymentsApi.InvoiceBase(urls.Value)}/invoices/payments/{paymentId}?token={row.Token}";
+        var link = $"{PaymentsApi.InvoiceBase(urls.Value)}/invoices/payments/{paymentId}?token={Invoices.DocumentAccess.InvoiceToken(paymentId)}";
         var message = Render(ReceiptKind, to, link, (amount) =>
         (
             text["ReceiptSubject", to.BusinessName],
@@ -55,9 +55,9 @@ public sealed class PaymentEmails(EmailOutbox outbox, IStringLocalizer<CheckoutT
     /// <summary>Queues "refund processed" for a succeeded refund with its credit note.</summary>
     public async Task RefundProcessedAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Tenant tenant, string refundId, CancellationToken cancellationToken)
     {
-        var row = await connection.QuerySingleOrDefaultAsync<(string Email, string Name, string? PortalCulture, string BusinessName, string? AccentColor, long Amount, string Currency, string PaymentId, string Token)>(
+        var row = await connection.QuerySingleOrDefaultAsync<(string Email, string Name, string? PortalCulture, string BusinessName, string? AccentColor, long Amount, string Currency, string PaymentId, string CreditNoteId)>(
             new CommandDefinition("""
-                SELECT c.email, c.name, c.portal_culture, b.name, b.accent_color, r.amount, r.currency, r.payment_id, n.access_token
+                SELECT c.email, c.name, c.portal_culture, b.name, b.accent_color, r.amount, r.currency, r.payment_id, n.id
                 FROM refunds r
                 JOIN customers c ON c.id = r.customer_id
                 JOIN businesses b ON b.id = r.business_id
@@ -69,7 +69,7 @@ public sealed class PaymentEmails(EmailOutbox outbox, IStringLocalizer<CheckoutT
             return;
         }
         var to = new Recipient(row.Email, row.Name, row.PortalCulture, row.BusinessName, row.AccentColor, row.Amount, row.Currency);
-        var link = $"{PaymentsApi.InvoiceBase(urls.Value)}/invoices/refunds/{refundId}?token={row.Token}";
+        var link = $"{PaymentsApi.InvoiceBase(urls.Value)}/invoices/refunds/{refundId}?token={Invoices.DocumentAccess.CreditNoteToken(refundId)}";
         var message = Render(RefundKind, to, link, (amount) =>
         (
             text["RefundSubject", to.BusinessName],

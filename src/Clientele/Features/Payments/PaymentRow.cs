@@ -12,7 +12,7 @@ public sealed class PaymentRow
                p.card_last_four, p.card_holder_name, p.card_issuing_country, p.error_code, p.error_message, p.retry_attempt,
                p.is_update_payment_method, p.digital_products_delivered, p.created_at, p.updated_at,
                c.name AS customer_name, c.email AS customer_email, c.phone_number AS customer_phone, c.metadata::text AS customer_metadata,
-               i.id AS invoice_id, i.access_token AS invoice_token,
+               i.id AS invoice_id,
                EXISTS (SELECT 1 FROM payment_line_items l JOIN products pr ON pr.id = l.product_id
                        WHERE l.payment_id = p.id AND pr.license_key_enabled) AS has_license_key
         FROM payments p
@@ -80,7 +80,6 @@ public sealed class PaymentRow
 
     public string? InvoiceId { get; init; }
 
-    public string? InvoiceToken { get; init; }
 
     public bool HasLicenseKey { get; init; }
 
@@ -91,7 +90,7 @@ public sealed class PaymentRow
 
     public string? PaymentMethod => CardNetwork is null ? null : "card";
 
-    public string? InvoiceUrl(string publicBase) => InvoiceToken is null ? null : $"{publicBase}/invoices/payments/{Id}?token={InvoiceToken}";
+    public string? InvoiceUrl(string publicBase) => InvoiceId is null ? null : $"{publicBase}/invoices/payments/{Id}?token={Invoices.DocumentAccess.InvoiceToken(Id)}";
 
     public BillingAddress BillingAddress => JsonSerializer.Deserialize<BillingAddress>(Billing, CheckoutJson.Options)!;
 }

@@ -30,6 +30,8 @@ public static class PortalServices
         builder.Services.AddSingleton<Subscriptions.PortalSubscriptions>();
         builder.Services.AddSingleton<UnifiedPortal>();
         builder.Services.AddHostedService<PortalMaintenance>();
+        builder.Services.AddSingleton<Platform.Hosting.BackgroundWork>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<Platform.Hosting.BackgroundWork>());
         return builder;
     }
 
@@ -38,7 +40,6 @@ public static class PortalServices
         app.UsePortalMode();
         app.UseRequestLocalization();
         app.UseSpecificFormattingCulture();
-        app.UsePortalSecurityHeaders();
         return app;
     }
 
@@ -58,8 +59,7 @@ public static class PortalServices
     {
         public void Configure(AntiforgeryOptions options)
         {
-            var secure = new[] { urls.Value.Live, urls.Value.Test }.Any(url => Uri.TryCreate(url, UriKind.Absolute, out var uri)
-                && !(uri.Scheme == Uri.UriSchemeHttp && ReturnUrl.IsLoopback(uri.Host)));
+            var secure = Platform.Hosting.PageSecurity.RequiresHttps(urls.Value);
             options.Cookie.Name = secure ? "__Host-clientele_csrf" : "clientele_csrf";
             options.Cookie.SecurePolicy = secure ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest;
             options.Cookie.SameSite = SameSiteMode.Strict;

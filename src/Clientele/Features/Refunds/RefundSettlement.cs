@@ -90,8 +90,8 @@ public sealed class RefundSettlement(NpgsqlDataSource dataSource, PaymentProcess
     {
         var sequence = await DocumentNumbers.NextAsync(connection, transaction, tenant, "credit_note", cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition("""
-            INSERT INTO credit_notes (id, business_id, mode, refund_id, invoice_id, sequence, number, access_token, issued_at)
-            SELECT @id, r.business_id, r.mode, r.id, i.id, @sequence, @number, @token, @now
+            INSERT INTO credit_notes (id, business_id, mode, refund_id, invoice_id, sequence, number, issued_at)
+            SELECT @id, r.business_id, r.mode, r.id, i.id, @sequence, @number, @now
             FROM refunds r LEFT JOIN invoices i ON i.payment_id = r.payment_id AND i.business_id = r.business_id AND i.mode = r.mode
             WHERE r.id = @refundId AND r.business_id = @businessId AND r.mode = @mode
             """,
@@ -100,7 +100,6 @@ public sealed class RefundSettlement(NpgsqlDataSource dataSource, PaymentProcess
                 id = Ids.New(Ids.CreditNote),
                 sequence,
                 number = DocumentNumbers.Format("credit_note", tenant.Mode, sequence),
-                token = DocumentNumbers.NewAccessToken(),
                 now,
                 refundId,
                 businessId = tenant.BusinessId,

@@ -147,8 +147,9 @@ public sealed class WebhookDispatcher(
         return true;
     }
 
-    private async Task<Outcome> SendAsync(WebhookEndpointRow endpoint, string eventId, string payload, CancellationToken cancellationToken)
+    private async Task<Outcome> SendAsync(WebhookEndpointRow endpoint, string eventId, string storedPayload, CancellationToken cancellationToken)
     {
+        var payload = Invoices.DocumentAccess.WithInvoiceTokens(storedPayload);
         var now = clock.GetUtcNow();
         using var request = new HttpRequestMessage(HttpMethod.Post, endpoint.Url)
         {
@@ -175,6 +176,10 @@ public sealed class WebhookDispatcher(
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             return new Outcome(null, $"timed out after {options.Value.RequestTimeout.TotalSeconds:0} s", (int)watch.ElapsedMilliseconds);
+        }
+        catch (HttpRequestException ex) when (ex.InnerException is BlockedTargetException blocked)
+        {
+            return new Outcome(null, blocked.Message, (int)watch.ElapsedMilliseconds);
         }
         catch (HttpRequestException ex)
         {

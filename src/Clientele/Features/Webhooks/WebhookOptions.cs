@@ -21,6 +21,12 @@ public sealed class WebhookOptions
     public int BatchSize { get; set; } = 20;
 
     /// <summary>
+    /// Allow endpoints on this machine (plain http to localhost, loopback addresses) for local development.
+    /// Unset: on in Development, off elsewhere. Private networks and link-local addresses are never allowed.
+    /// </summary>
+    public bool? AllowPrivateTargets { get; set; }
+
+    /// <summary>
     /// Delay before each attempt (ARCHITECTURE §6): at once, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h.
     /// After the last one fails the delivery is marked failed.
     /// </summary>

@@ -25,6 +25,11 @@ public sealed class WebhookOutbox(TimeProvider clock)
         var dataNode = JsonSerializer.SerializeToNode(data, data.GetType(), ApiJson.Options) as JsonObject
             ?? throw new ArgumentException("Webhook data must serialize to a JSON object.", nameof(data));
         dataNode["payload_type"] = payloadType;
+        if (dataNode["invoice_url"] is JsonValue invoiceUrl)
+        {
+            // No bearer token at rest: the dispatcher puts it back when it sends (DocumentAccess).
+            dataNode["invoice_url"] = Invoices.DocumentAccess.WithoutToken(invoiceUrl.GetValue<string>());
+        }
         var envelope = new JsonObject
         {
             ["business_id"] = tenant.BusinessId,

@@ -2,6 +2,7 @@ using Clientele.Platform.Hosting;
 using Clientele.Platform.Security;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace Clientele.Features.Webhooks;
 
@@ -12,7 +13,10 @@ public static class WebhookServices
         builder.Services.AddValidatedOptions<WebhookOptions, WebhookOptionsValidator>(WebhookOptions.Section);
         builder.Services.AddDataProtection().SetApplicationName("Clientele");
         builder.Services.AddHttpClient(WebhookDispatcher.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(2) });
+            .ConfigurePrimaryHttpMessageHandler(services => WebhookTargets.CreateHandler(
+                () => services.GetRequiredService<IOptions<WebhookOptions>>().Value.AllowPrivateTargets == true));
+        // Private targets (a receiver on this machine) only in Development unless configured explicitly.
+        builder.Services.PostConfigure<WebhookOptions>(options => options.AllowPrivateTargets ??= builder.Environment.IsDevelopment());
         builder.Services.AddSingleton<WebhookEndpointStore>();
         builder.Services.AddSingleton<WebhookOutbox>();
         builder.Services.TryAddSingleton<RateLimiter>();

@@ -1,6 +1,7 @@
 using Clientele.Platform.Api;
 using Clientele.Platform.Auth;
 using Clientele.Primitives;
+using Microsoft.Extensions.Options;
 
 namespace Clientele.Features.Webhooks;
 
@@ -22,12 +23,16 @@ public static class WebhooksApi
         return app;
     }
 
-    private static async Task<IResult> CreateAsync(HttpRequest request, Tenant tenant, WebhookEndpointStore store, CancellationToken cancellationToken)
+    private static async Task<IResult> CreateAsync(HttpRequest request, Tenant tenant, WebhookEndpointStore store, IOptions<WebhookOptions> options, CancellationToken cancellationToken)
     {
         var parsed = await JsonBody.ParseAsync(request, body => WebhookInput.Parse(body, isCreate: true), cancellationToken);
         if (parsed.Failed)
         {
             return parsed.Error;
+        }
+        if (TargetProblem(parsed.Input, tenant, options.Value) is { } refused)
+        {
+            return refused;
         }
         var settings = parsed.Input;
         return await store.CreateAsync(tenant, settings, cancellationToken) switch
@@ -63,12 +68,16 @@ public static class WebhooksApi
             ? Results.Ok(endpoint.ToResponse())
             : ApiResults.NotFound("Webhook");
 
-    private static async Task<IResult> PatchAsync(string webhook_id, HttpRequest request, Tenant tenant, WebhookEndpointStore store, CancellationToken cancellationToken)
+    private static async Task<IResult> PatchAsync(string webhook_id, HttpRequest request, Tenant tenant, WebhookEndpointStore store, IOptions<WebhookOptions> options, CancellationToken cancellationToken)
     {
         var parsed = await JsonBody.ParseAsync(request, body => WebhookInput.Parse(body, isCreate: false), cancellationToken);
         if (parsed.Failed)
         {
             return parsed.Error;
+        }
+        if (TargetProblem(parsed.Input, tenant, options.Value) is { } refused)
+        {
+            return refused;
         }
         var settings = parsed.Input;
         return await store.UpdateAsync(tenant, webhook_id, settings, cancellationToken) is { } endpoint
@@ -111,4 +120,10 @@ public static class WebhooksApi
         var headers = parsed.Input;
         return await store.MergeHeadersAsync(tenant, webhook_id, headers, cancellationToken) ? Results.Ok() : ApiResults.NotFound("Webhook");
     }
+
+    /// <summary>No SSRF: the address rules of <see cref="WebhookTargets"/>, checked when an endpoint is saved.</summary>
+    private static ApiErrorResult? TargetProblem(WebhookSettings settings, Tenant tenant, WebhookOptions options) =>
+        settings.Url is { } url && WebhookTargets.Problem(new Uri(url), tenant.Mode, options.AllowPrivateTargets == true) is { } problem
+            ? ApiResults.Invalid(new ValidationError("url", problem))
+            : null;
 }

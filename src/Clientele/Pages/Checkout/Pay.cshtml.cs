@@ -173,6 +173,11 @@ public sealed class PayModel(CheckoutStore sessions, CheckoutService checkout, B
             return false;
         }
         Session = session;
+        if (session.ReturnUrl is { } returnUrl && Uri.TryCreate(returnUrl, UriKind.Absolute, out var target))
+        {
+            // Paying ends in a redirect to the merchant; the form-action policy must let that one through.
+            Response.Headers.ContentSecurityPolicy = Platform.Hosting.PageSecurity.PolicyAllowingFormTarget(target);
+        }
         ViewData["Brand"] = Brand.Of(business, session.Mode == "test");
         ViewData["Title"] = text["Title"].Value;
         return true;

@@ -14,6 +14,7 @@ public static class ApiErrorHandling
             {
                 BadHttpRequestException { InnerException: JsonException } => ApiResults.BadRequest("INVALID_JSON", "The request body is not valid JSON."),
                 BadHttpRequestException bad => new ApiErrorResult(bad.StatusCode, new ApiError("BAD_REQUEST", "The request could not be read.")),
+                _ when Saturation.IsSaturated(exception) => Saturation.Result(context),
                 _ => new ApiErrorResult(StatusCodes.Status500InternalServerError, new ApiError("INTERNAL_ERROR", "Something went wrong on our side. Try again later.")),
             };
             await result.ExecuteAsync(context);

@@ -52,7 +52,7 @@ public sealed class JsonBody
             {
                 return (null, ApiResults.BadRequest("INVALID_JSON", "The request body must be a JSON object."));
             }
-            return (new JsonBody(root), null);
+            return JsonText.Check(root, "") is { } problem ? (null, problem) : (new JsonBody(root), null);
         }
         catch (JsonException ex)
         {

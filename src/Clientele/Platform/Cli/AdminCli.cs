@@ -17,14 +17,46 @@ namespace Clientele.Platform.Cli;
 /// </summary>
 public static class AdminCli
 {
-    private static readonly string[] CommandNames = ["migrate", "seed-demo", "businesses", "api-keys", "wallets", "subscriptions", "--help", "-h", "-?"];
+    // Switches the web host itself reads as `--name value`; any `--Section:Key=value` setting is also accepted.
+    private static readonly string[] HostSwitches = ["--urls", "--environment", "--contentRoot", "--applicationName", "--webroot"];
 
-    public static bool IsCommand(string[] args) => args.Length > 0 && CommandNames.Contains(args[0]);
+    /// <summary>
+    /// Whether to serve: no arguments, <c>serve</c> (the rest are host settings), or only host settings
+    /// (<c>--urls …</c>, <c>--Section:Key=value</c>, what scripts and the test host pass). Anything else
+    /// is a command, and an unknown one exits 1 with the usage rather than starting a server by accident.
+    /// </summary>
+    public static bool IsServe(string[] args) =>
+        args.Length == 0 || OnlyHostSettings(args[0] == "serve" ? args[1..] : args);
+
+    /// <summary>The arguments the web host gets: without the leading <c>serve</c>.</summary>
+    public static string[] HostArguments(string[] args) => args.Length > 0 && args[0] == "serve" ? args[1..] : args;
+
+    private static bool OnlyHostSettings(string[] args)
+    {
+        for (var i = 0; i < args.Length; i++)
+        {
+            var arg = args[i];
+            if (!arg.StartsWith("--", StringComparison.Ordinal))
+            {
+                return false;
+            }
+            if (arg.Contains('=', StringComparison.Ordinal))
+            {
+                continue; // `--Section:Key=value`, as the test host passes every setting
+            }
+            // `--urls http://…`: only the host's own switches take their value as the next argument.
+            if (!HostSwitches.Contains(arg, StringComparer.OrdinalIgnoreCase) || ++i >= args.Length)
+            {
+                return false;
+            }
+        }
+        return true;
+    }
 
     public static async Task<int> RunAsync(string[] args, Action<IHostApplicationBuilder> configure)
     {
         var json = new Option<bool>("--json") { Description = "Print machine-readable JSON.", Recursive = true };
-        var root = new RootCommand("Clientele admin commands. Run with no command to serve.") { Options = { json } };
+        var root = new RootCommand("Clientele admin commands. Run with no command (or `serve [--urls …]`) to serve.") { Options = { json } };
 
         var migrate = new Command("migrate", "Apply pending database migrations.");
         migrate.SetAction((parse, ct) => WithServices(configure, async services =>

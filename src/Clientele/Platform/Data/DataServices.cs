@@ -24,6 +24,15 @@ public static class DataServices
         {
             var options = sp.GetRequiredService<IOptions<DatabaseOptions>>().Value;
             var dataSource = new NpgsqlDataSourceBuilder(options.ConnectionString);
+            var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = options.ConnectionString };
+            if (!given.ContainsKey("Maximum Pool Size") && !given.ContainsKey("MaxPoolSize") && !given.ContainsKey("Max Pool Size"))
+            {
+                dataSource.ConnectionStringBuilder.MaxPoolSize = options.MaxPoolSize;
+            }
+            if (!given.ContainsKey("Timeout"))
+            {
+                dataSource.ConnectionStringBuilder.Timeout = Math.Max(1, (int)options.ConnectionWait.TotalSeconds);
+            }
             dataSource.UseLoggerFactory(sp.GetRequiredService<ILoggerFactory>());
             return dataSource.Build();
         });

@@ -13,6 +13,19 @@ public sealed class DatabaseOptions
 
     /// <summary>Apply pending migrations when the server starts (the run script turns this on).</summary>
     public bool MigrateOnStartup { get; set; }
+
+    /// <summary>
+    /// Connections this process may hold (its pool). PostgreSQL's <c>max_connections</c> (100 by default,
+    /// a few reserved) must cover N server processes × this + the admin CLI: with the default 30, three nodes
+    /// fit. A <c>Maximum Pool Size</c> in the connection string wins.
+    /// </summary>
+    public int MaxPoolSize { get; set; } = 30;
+
+    /// <summary>
+    /// How long a request waits for a connection when the pool is busy before it is answered 503 with
+    /// <c>Retry-After</c>. A <c>Timeout</c> in the connection string wins.
+    /// </summary>
+    public TimeSpan ConnectionWait { get; set; } = TimeSpan.FromSeconds(15);
 }
 
 /// <summary>Refuses to start without a usable connection string (and never repeats it: it may hold a password).</summary>
@@ -33,6 +46,8 @@ public sealed class DatabaseOptionsValidator : IValidateOptions<DatabaseOptions>
         {
             checks.Fail(nameof(options.ConnectionString), $"is not a valid Npgsql connection string ({ex.GetType().Name})");
         }
-        return checks.Result;
+        return checks.InRange(nameof(options.MaxPoolSize), options.MaxPoolSize, 1, 1000)
+            .Positive(nameof(options.ConnectionWait), options.ConnectionWait)
+            .Result;
     }
 }

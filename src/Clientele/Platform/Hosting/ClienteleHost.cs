@@ -59,11 +59,14 @@ public static class ClienteleHost
 
     public static WebApplication UseClientele(this WebApplication app)
     {
+        app.UseTrustedProxies();
         app.UseRequestIds();
         app.UseApiErrorHandling();
+        app.UseRequestGuard();
         // One localisation for every page customers see (portal, hosted payment page): see PortalCultures.
         app.UseClientelePortal();
         app.UseRouting();
+        app.UsePageSecurity();
         app.UsePortalErrorPage();
         app.UseApiKeyAuthentication();
         if (app.Environment.IsDevelopment())

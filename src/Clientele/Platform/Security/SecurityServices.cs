@@ -7,12 +7,23 @@ namespace Clientele.Platform.Security;
 
 public static class SecurityServices
 {
-    /// <summary>Data Protection with its keys in PostgreSQL, one application name for every process.</summary>
+    /// <summary>
+    /// Data Protection with its keys in PostgreSQL (encrypted with the server's key-encryption key), one
+    /// application name for every process.
+    /// </summary>
     public static IHostApplicationBuilder AddClienteleDataProtection(this IHostApplicationBuilder builder)
     {
+        var secrets = ServerSecrets.Load(builder.Configuration);
+        builder.Services.AddSingleton(secrets);
+        Features.Invoices.DocumentAccess.UseKeys(secrets.Derive("clientele:document-access-tokens"));
         builder.Services.AddDataProtection().SetApplicationName("Clientele");
         builder.Services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(sp =>
-            new ConfigureOptions<KeyManagementOptions>(options => options.XmlRepository = new PostgresXmlRepository(sp.GetRequiredService<NpgsqlDataSource>())));
+            new ConfigureOptions<KeyManagementOptions>(options =>
+            {
+                options.XmlRepository = new PostgresXmlRepository(sp.GetRequiredService<NpgsqlDataSource>());
+                // The ring is in the database; its keys are encrypted with a key that is not.
+                options.XmlEncryptor = new KeyRingEncryptor(secrets.Current);
+            }));
         return builder;
     }
 }

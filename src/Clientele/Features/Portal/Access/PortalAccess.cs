@@ -2,6 +2,7 @@ using System.Globalization;
 using Clientele.Features.Portal.Sessions;
 using Clientele.Platform;
 using Clientele.Platform.Email;
+using Clientele.Platform.Hosting;
 using Clientele.Platform.Security;
 using Clientele.Primitives;
 using Dapper;
@@ -47,6 +48,7 @@ public sealed class PortalAccess(
     RateLimiter rateLimiter,
     IOptions<PortalOptions> options,
     IOptions<PublicUrlOptions> urls,
+    BackgroundWork background,
     ILogger<PortalAccess> logger)
 {
     public string LinkUrl(Mode mode, string token) => $"{urls.Value.BaseFor(mode)}/link/{token}";
@@ -71,23 +73,30 @@ public sealed class PortalAccess(
             return new StaticLinkOutcome.RateLimited(decision.RetryAfter);
         }
 
-        var tenant = new Tenant(brand.BusinessId, mode);
+        // Whether the address is known is found out after the answer, so both answer equally fast.
+        background.Run("static sign-in link", () => SendStaticLinkAsync(brand, new Tenant(brand.BusinessId, mode), email, culture, CancellationToken.None));
+        return new StaticLinkOutcome.Accepted();
+    }
+
+    private async Task SendStaticLinkAsync(PortalBrand brand, Tenant tenant, string email, CultureInfo culture, CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var customer = await connection.QuerySingleOrDefaultAsync<(string Id, string Name, string Email)>(new CommandDefinition("""
             SELECT id, name, email FROM customers
             WHERE business_id = @businessId AND mode = @mode AND lower(email) = lower(@email)
             """, new { businessId = tenant.BusinessId, mode = tenant.ModeText, email }, transaction, cancellationToken: cancellationToken));
-        if (customer.Id is not null)
+        if (customer.Id is null)
         {
-            var lifetime = settings.StaticLinkLifetime;
-            var (token, _) = await links.CreateAsync(connection, transaction, tenant, customer.Id, LinkPurpose.Login, "static", null, null, lifetime, cancellationToken);
-            var message = emails.LoginLink(brand, customer.Email, customer.Name, LinkUrl(mode, token), lifetime, culture);
-            await outbox.EnqueueAsync(connection, transaction, EmailScope.For(tenant), message, cancellationToken);
+            return;
         }
+        var lifetime = settings.StaticLinkLifetime;
+        var (token, _) = await links.CreateAsync(connection, transaction, tenant, customer.Id, LinkPurpose.Login, "static", null, null, lifetime, cancellationToken);
+        var message = emails.LoginLink(brand, customer.Email, customer.Name, LinkUrl(tenant.Mode, token), lifetime, culture);
+        await outbox.EnqueueAsync(connection, transaction, EmailScope.For(tenant), message, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         mailSignal.Wake();
-        return new StaticLinkOutcome.Accepted();
     }
 
     /// <summary>The merchant's dynamic link: valid 24 hours, once; optionally e-mailed to the customer too.</summary>

@@ -3,6 +3,7 @@ using Clientele.Features.Portal.Access;
 using Clientele.Features.Portal.Sessions;
 using Clientele.Platform;
 using Clientele.Platform.Email;
+using Clientele.Platform.Hosting;
 using Clientele.Platform.Security;
 using Clientele.Primitives;
 using Dapper;
@@ -38,6 +39,7 @@ public sealed class UnifiedPortal(
     IOptions<PortalOptions> options,
     IOptions<PublicUrlOptions> urls,
     TimeProvider clock,
+    BackgroundWork background,
     ILogger<UnifiedPortal> logger)
 {
     public async Task<StaticLinkOutcome> RequestLinkAsync(string email, string clientIp, CultureInfo culture, CancellationToken cancellationToken)
@@ -53,24 +55,32 @@ public sealed class UnifiedPortal(
             logger.LogWarning("Unified portal sign-in request refused by rate limit {Rule}", decision.ExceededRule);
             return new StaticLinkOutcome.RateLimited(decision.RetryAfter);
         }
+        // Whether the address is known is found out after the answer, so both answer equally fast.
+        background.Run("unified sign-in link", () => SendLinkAsync(email, culture, CancellationToken.None));
+        return new StaticLinkOutcome.Accepted();
+    }
+
+    private async Task SendLinkAsync(string email, CultureInfo culture, CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var known = await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
             "SELECT EXISTS (SELECT 1 FROM customers WHERE lower(email) = lower(@email) AND mode = 'live')",
             new { email }, transaction, cancellationToken: cancellationToken));
-        if (known)
+        if (!known)
         {
-            var token = PortalTokens.New();
-            var now = clock.GetUtcNow().UtcDateTime;
-            await connection.ExecuteAsync(new CommandDefinition(
-                "INSERT INTO unified_links (token_hash, email, created_at, expires_at) VALUES (@hash, @email, @now, @expiresAt)",
-                new { hash = PortalTokens.Hash(token), email, now, expiresAt = now + settings.UnifiedLinkLifetime }, transaction, cancellationToken: cancellationToken));
-            var link = $"{urls.Value.BaseFor(Mode.Live)}/unified/link/{token}";
-            await outbox.EnqueueAsync(connection, transaction, EmailScope.Platform, emails.UnifiedLink(email, link, settings.UnifiedLinkLifetime, culture), cancellationToken);
+            return;
         }
+        var token = PortalTokens.New();
+        var now = clock.GetUtcNow().UtcDateTime;
+        await connection.ExecuteAsync(new CommandDefinition(
+            "INSERT INTO unified_links (token_hash, email, created_at, expires_at) VALUES (@hash, @email, @now, @expiresAt)",
+            new { hash = PortalTokens.Hash(token), email, now, expiresAt = now + settings.UnifiedLinkLifetime }, transaction, cancellationToken: cancellationToken));
+        var link = $"{urls.Value.BaseFor(Mode.Live)}/unified/link/{token}";
+        await outbox.EnqueueAsync(connection, transaction, EmailScope.Platform, emails.UnifiedLink(email, link, settings.UnifiedLinkLifetime, culture), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         mailSignal.Wake();
-        return new StaticLinkOutcome.Accepted();
     }
 
     public async Task<LinkState> PeekAsync(string token, CancellationToken cancellationToken)
