@@ -8,8 +8,8 @@ public sealed record WorkerSnapshot(
     string Name, DateTimeOffset StartedAt, DateTimeOffset? LastSuccessAt, DateTimeOffset? LastFailureAt,
     string? LastError, int ConsecutiveFailures, long Passes)
 {
-    /// <summary>Time since the last successful pass (since start, before the first one).</summary>
-    public TimeSpan LagAt(DateTimeOffset now) => now - (LastSuccessAt ?? StartedAt);
+    /// <summary>Time since the last successful pass (since start, before the first one); never negative, as a pass may finish between reading the clock and reading its time.</summary>
+    public TimeSpan LagAt(DateTimeOffset now) => now - (LastSuccessAt ?? StartedAt) is var lag && lag > TimeSpan.Zero ? lag : TimeSpan.Zero;
 }
 
 /// <summary>
