@@ -28,6 +28,7 @@ public static class PortalServices
         builder.Services.AddSingleton<PortalAccess>();
         builder.Services.AddSingleton<ProfileOperations>();
         builder.Services.AddSingleton<Subscriptions.PortalSubscriptions>();
+        builder.Services.AddSingleton<PaymentMethods.PortalPaymentMethods>();
         builder.Services.AddSingleton<UnifiedPortal>();
         builder.Services.AddHostedService<PortalMaintenance>();
         return builder;
