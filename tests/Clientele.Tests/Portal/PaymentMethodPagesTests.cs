@@ -87,6 +87,26 @@ public sealed class PaymentMethodPagesTests(ClockedAppFixture app, BrowserFixtur
     }
 
     [Fact]
+    public async Task A_double_submitted_confirmation_with_a_saved_card_pays_the_dues_once()
+    {
+        var (driver, subscription, customerId) = await OnHoldAsync("Double Pay Co");
+        var id = subscription.Str("subscription_id");
+        var good = await SaveCardAsync(driver, customerId, CheckoutDriver.Mastercard);
+        var chargesBefore = await driver.ProcessorChargesAsync("succeeded");
+        using var portal = await SignedInClientAsync(driver, customerId);
+        var path = $"/test/session/subscriptions/{id}/payment-method";
+        await portal.GetAsync(path);
+        var fields = new Dictionary<string, string> { ["Choice"] = good };
+        var answers = await Task.WhenAll(portal.PostFormAsync(path, fields), portal.PostFormAsync(path, fields));
+
+        Assert.All(answers, a => Assert.True(a.Status is HttpStatusCode.Redirect or HttpStatusCode.Conflict, $"{a.Status}"));
+        Assert.Contains(answers, a => a.Status == HttpStatusCode.Redirect);
+        Assert.Equal("active", (await driver.GetAsync(id)).Str("status"));
+        Assert.Equal(chargesBefore + 1, await driver.ProcessorChargesAsync("succeeded"));
+        Assert.Equal(1, (await driver.EmailKindsAsync()).Count(k => k == "subscription_reactivated"));
+    }
+
+    [Fact]
     public async Task A_customer_removes_an_unused_card_but_not_the_one_a_subscription_uses()
     {
         var business = await app.CreateBusinessAsync("Cards Co");
