@@ -20,12 +20,15 @@ public sealed record PaymentLinkAnswer(string? PaymentId, string? PaymentLink, D
 public sealed class UpdatePaymentMethod(NpgsqlDataSource dataSource, TimeProvider clock, SubscriptionCharges charges, SubscriptionTransitions transitions,
     SubscriptionEvents events, IOptions<PublicUrlOptions> urls)
 {
-    public async Task<Result<PaymentLinkAnswer, SubscriptionFailure>> RunAsync(Tenant tenant, string id, UpdatePaymentMethodInput input, CancellationToken cancellationToken)
+    public Task<Result<PaymentLinkAnswer, SubscriptionFailure>> RunAsync(Tenant tenant, string id, UpdatePaymentMethodInput input, CancellationToken cancellationToken) =>
+        RunAsync(tenant, id, input, SubscriptionActor.Merchant, cancellationToken);
+
+    public async Task<Result<PaymentLinkAnswer, SubscriptionFailure>> RunAsync(Tenant tenant, string id, UpdatePaymentMethodInput input, SubscriptionActor actor, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        if (await SubscriptionStore.FindAsync(connection, transaction, tenant, id, cancellationToken, forUpdate: true) is not { } subscription)
+        if (await SubscriptionStore.FindAsync(connection, transaction, tenant, id, cancellationToken, forUpdate: true) is not { } subscription || !actor.MayAct(subscription))
         {
             return new SubscriptionFailure.NotFound();
         }

@@ -1,9 +1,21 @@
+using Clientele.Features.Portal.PaymentMethods;
 using Clientele.Features.Portal.Shell;
 
 namespace Clientele.Pages.Portal.Session;
 
-/// <summary>Saved payment methods; an empty state until the payments feature lands.</summary>
-public sealed class PaymentMethodsModel : PortalPageModel
+/// <summary>The customer's saved cards: brand, last four, expiry and the subscriptions that charge each; Remove for an unused one.</summary>
+public sealed class PaymentMethodsModel(PortalPaymentMethods methods) : PortalPageModel
 {
     public override string Section => PortalNavigation.PaymentMethods;
+
+    public IReadOnlyList<PortalCard> Cards { get; private set; } = [];
+
+    /// <summary>A resource key: what just happened (after a redirect).</summary>
+    public string? Notice { get; private set; }
+
+    public async Task OnGetAsync(string? done)
+    {
+        Notice = done == "removed" ? "PmDoneRemoved" : null;
+        Cards = await methods.ListAsync(Portal, HttpContext.RequestAborted);
+    }
 }
