@@ -21,7 +21,7 @@ public static class CustomersApi
         return app;
     }
 
-    private static async Task<IResult> CreateAsync(HttpRequest request, Tenant tenant, CustomerStore store, CancellationToken cancellationToken)
+    private static async Task<IResult> CreateAsync(HttpRequest request, Tenant tenant, CreateCustomer operation, CancellationToken cancellationToken)
     {
         var parsed = await JsonBody.ParseAsync(request, CustomerInput.ParseCreate, cancellationToken);
         if (parsed.Failed)
@@ -29,8 +29,8 @@ public static class CustomersApi
             return parsed.Error;
         }
         var input = parsed.Input;
-        var (customer, _) = await store.CreateOrGetAsync(tenant, input, cancellationToken);
-        return Results.Ok(customer.ToResponse());
+        var created = await operation.RunAsync(tenant, input, cancellationToken);
+        return Results.Ok(created.Customer.ToResponse());
     }
 
     private static async Task<IResult> ListAsync(HttpRequest request, Tenant tenant, CustomerStore store, CancellationToken cancellationToken)
@@ -55,7 +55,7 @@ public static class CustomersApi
             ? Results.Ok(customer.ToResponse())
             : ApiResults.NotFound("Customer");
 
-    private static async Task<IResult> PatchAsync(string customer_id, HttpRequest request, Tenant tenant, CustomerStore store, CancellationToken cancellationToken)
+    private static async Task<IResult> PatchAsync(string customer_id, HttpRequest request, Tenant tenant, UpdateCustomer operation, CancellationToken cancellationToken)
     {
         var parsed = await JsonBody.ParseAsync(request, CustomerInput.ParsePatch, cancellationToken);
         if (parsed.Failed)
@@ -63,11 +63,14 @@ public static class CustomersApi
             return parsed.Error;
         }
         var changes = parsed.Input;
-        return await store.UpdateAsync(tenant, customer_id, changes, cancellationToken) switch
-        {
-            UpdateOutcome.Updated updated => Results.Ok(updated.Customer.ToResponse()),
-            UpdateOutcome.EmailTaken => ApiResults.Conflict("EMAIL_IN_USE", "email: another customer of this business already uses this e-mail address"),
-            _ => ApiResults.NotFound("Customer"),
-        };
+        return ToHttp(await operation.RunAsync(tenant, customer_id, changes, cancellationToken));
     }
+
+    /// <summary>The one place where a customer update's outcome becomes HTTP.</summary>
+    private static IResult ToHttp(UpdateOutcome outcome) => outcome switch
+    {
+        UpdateOutcome.Updated updated => Results.Ok(updated.Customer.ToResponse()),
+        UpdateOutcome.EmailTaken => ApiResults.Conflict("EMAIL_IN_USE", "email: another customer of this business already uses this e-mail address"),
+        _ => ApiResults.NotFound("Customer"),
+    };
 }

@@ -12,6 +12,9 @@ public static class LicenseKeyServices
         builder.Services.TryAddSingleton<RateLimiter>();
         builder.Services.AddSingleton<LicenseKeyIssuer>();
         builder.Services.AddSingleton<LicenseKeyStore>();
+        builder.Services.AddSingleton<ImportLicenseKey>();
+        builder.Services.AddSingleton<UpdateLicenseKey>();
+        builder.Services.AddSingleton<RenameLicenseKeyInstance>();
         builder.Services.AddSingleton<LicenseActivations>();
         return builder;
     }

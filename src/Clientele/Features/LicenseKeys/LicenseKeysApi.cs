@@ -50,14 +50,14 @@ public static class LicenseKeysApi
         return Results.Ok(new Page<LicenseKeyResponse>(await store.ListAsync(tenant, filter, paging, cancellationToken)));
     }
 
-    private static async Task<IResult> CreateAsync(HttpRequest request, Tenant tenant, LicenseKeyStore store, CancellationToken cancellationToken)
+    private static async Task<IResult> CreateAsync(HttpRequest request, Tenant tenant, ImportLicenseKey operation, CancellationToken cancellationToken)
     {
         var parsed = await JsonBody.ParseAsync(request, LicenseKeyInput.ParseCreate, cancellationToken);
         if (parsed.Failed)
         {
             return parsed.Error;
         }
-        return await store.CreateAsync(tenant, parsed.Input, cancellationToken) switch
+        return await operation.RunAsync(tenant, parsed.Input!, cancellationToken) switch
         {
             CreateKeyOutcome.Created created => Results.Json(created.Key, ApiJson.Options, statusCode: StatusCodes.Status201Created),
             CreateKeyOutcome.CustomerNotFound => ApiResults.NotFound("Customer"),
@@ -69,14 +69,14 @@ public static class LicenseKeysApi
     private static async Task<IResult> GetAsync(string id, Tenant tenant, LicenseKeyStore store, CancellationToken cancellationToken) =>
         await store.FindAsync(tenant, id, cancellationToken) is { } key ? Results.Ok(key) : ApiResults.NotFound("License key");
 
-    private static async Task<IResult> PatchAsync(string id, HttpRequest request, Tenant tenant, LicenseKeyStore store, CancellationToken cancellationToken)
+    private static async Task<IResult> PatchAsync(string id, HttpRequest request, Tenant tenant, UpdateLicenseKey operation, CancellationToken cancellationToken)
     {
         var parsed = await JsonBody.ParseAsync(request, LicenseKeyInput.ParsePatch, cancellationToken);
         if (parsed.Failed)
         {
             return parsed.Error;
         }
-        return await store.UpdateAsync(tenant, id, parsed.Input, cancellationToken) switch
+        return await operation.RunAsync(tenant, id, parsed.Input!, cancellationToken) switch
         {
             UpdateKeyOutcome.Updated updated => Results.Ok(updated.Key),
             UpdateKeyOutcome.LimitBelowInstances below => ApiResults.Unprocessable("ACTIVATIONS_LIMIT_BELOW_INSTANCES",
@@ -105,14 +105,14 @@ public static class LicenseKeysApi
     private static async Task<IResult> GetInstanceAsync(string id, Tenant tenant, LicenseKeyStore store, CancellationToken cancellationToken) =>
         await store.FindInstanceAsync(tenant, id, cancellationToken) is { } instance ? Results.Ok(instance) : ApiResults.NotFound("License key instance");
 
-    private static async Task<IResult> PatchInstanceAsync(string id, HttpRequest request, Tenant tenant, LicenseKeyStore store, CancellationToken cancellationToken)
+    private static async Task<IResult> PatchInstanceAsync(string id, HttpRequest request, Tenant tenant, RenameLicenseKeyInstance operation, CancellationToken cancellationToken)
     {
         var parsed = await JsonBody.ParseAsync(request, LicenseKeyInput.ParseInstancePatch, cancellationToken);
         if (parsed.Failed)
         {
             return parsed.Error;
         }
-        return await store.UpdateInstanceAsync(tenant, id, parsed.Input, cancellationToken) is { } instance
+        return await operation.RunAsync(tenant, id, parsed.Input!, cancellationToken) is { } instance
             ? Results.Ok(instance)
             : ApiResults.NotFound("License key instance");
     }

@@ -41,6 +41,8 @@ public static class ClienteleHost
 
         builder.Services.AddSingleton<BusinessStore>();
         builder.Services.AddSingleton<CustomerStore>();
+        builder.Services.AddSingleton<CreateCustomer>();
+        builder.Services.AddSingleton<UpdateCustomer>();
         builder.Services.AddSingleton<DemoSeeder>();
         builder.AddWallets();
         builder.AddWebhooks();

@@ -48,7 +48,7 @@ public abstract record EmailChangeOutcome
 /// </summary>
 public sealed class ProfileOperations(
     NpgsqlDataSource dataSource,
-    CustomerStore customers,
+    UpdateCustomer updateCustomer,
     PortalLinkStore links,
     PortalEmails emails,
     PortalAccess access,
@@ -68,7 +68,7 @@ public sealed class ProfileOperations(
         {
             return new DetailsOutcome.Invalid([.. body.Errors.Select(e => e.Field).Distinct()]);
         }
-        var outcome = await customers.UpdateAsync(session.Tenant, session.CustomerId, changes, cancellationToken);
+        var outcome = await updateCustomer.RunAsync(session.Tenant, session.CustomerId, changes, cancellationToken);
         if (outcome is not UpdateOutcome.Updated)
         {
             throw new InvalidOperationException($"The signed-in customer {session.CustomerId} could not be updated: {outcome}.");
