@@ -48,6 +48,7 @@ public sealed class RenewalRunner(NpgsqlDataSource dataSource, TimeProvider cloc
         var started = new List<StartedCharge>();
         var ended = 0;
         var renewedFree = 0;
+        var skipped = 0;
         int claimed;
         await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
         await using (var transaction = await connection.BeginTransactionAsync(cancellationToken))
@@ -62,32 +63,31 @@ public sealed class RenewalRunner(NpgsqlDataSource dataSource, TimeProvider cloc
             claimed = due.Count;
             foreach (var subscription in due)
             {
-                if (subscription.CancelAtNextBillingDate)
+                // Each subscription under its own savepoint: one that throws is rolled back alone and
+                // logged, and the rest of the batch is renewed (it stays due and is retried next pass).
+                await transaction.SaveAsync("renewal", cancellationToken);
+                try
                 {
-                    await transitions.EndAsync(connection, transaction, subscription, SubscriptionStatus.Cancelled, now, cancellationToken);
-                    ended++;
-                    continue;
+                    switch (await RenewOneAsync(connection, transaction, subscription, now, cancellationToken))
+                    {
+                        case StartedCharge charge:
+                            started.Add(charge);
+                            break;
+                        case true:
+                            ended++;
+                            break;
+                        default:
+                            renewedFree++;
+                            break;
+                    }
+                    await transaction.ReleaseAsync("renewal", cancellationToken);
                 }
-                if (subscription.ExpiresAt is { } expiresAt && subscription.NextBillingDate >= expiresAt)
+                catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
                 {
-                    await transitions.EndAsync(connection, transaction, subscription, SubscriptionStatus.Expired, now, cancellationToken);
-                    ended++;
-                    continue;
+                    await transaction.RollbackAsync("renewal", cancellationToken);
+                    skipped++;
+                    logger.LogError(ex, "Renewing subscription {SubscriptionId} failed; the rest of the batch goes on and it is retried next pass", subscription.Id);
                 }
-                var plan = await ScheduledPlanAsync(connection, transaction, subscription, now, cancellationToken);
-                var amount = plan?.Amount ?? subscription.RecurringPreTaxAmount;
-                if (amount == 0)
-                {
-                    var current = plan is null ? subscription : (await SubscriptionStore.FindAsync(connection, transaction, subscription.Tenant, subscription.Id, cancellationToken))!;
-                    // A period that costs nothing is renewed without a payment.
-                    await transitions.AdvancePeriodAsync(connection, transaction, current, now, cancellationToken);
-                    renewedFree++;
-                    continue;
-                }
-                started.Add(await charges.StartAsync(connection, transaction, subscription, new ChargeRequestPlan(
-                    ChargeKinds.Renewal, amount, plan?.ProductId ?? subscription.ProductId, plan?.ProductName ?? subscription.ProductName, null,
-                    plan?.Quantity ?? subscription.Quantity, plan?.UnitAmount ?? subscription.UnitAmount, UseWallet: true,
-                    subscription.PaymentMethodId, Platform.Api.Metadata.EmptyJson, PeriodStart: subscription.NextBillingDate, DueOnFailure: true), cancellationToken));
             }
             await transaction.CommitAsync(cancellationToken);
         }
@@ -123,7 +123,39 @@ public sealed class RenewalRunner(NpgsqlDataSource dataSource, TimeProvider cloc
         {
             logger.LogInformation("Renewal batch: {Claimed} due, {Renewed} renewed, {Failed} failed, {Pending} pending, {Ended} ended", claimed, pass.Renewed, pass.Failed, pass.Pending, pass.Ended);
         }
-        return (pass, claimed);
+        // Items that failed stay due: counting them would make the pass claim the same ones again at once.
+        return (pass, claimed - skipped);
+    }
+
+    /// <summary>
+    /// One due subscription, in the claiming transaction: ended (true), renewed for nothing (false),
+    /// or its renewal charge started.
+    /// </summary>
+    private async Task<object> RenewOneAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Subscription subscription, DateTime now, CancellationToken cancellationToken)
+    {
+        if (subscription.CancelAtNextBillingDate)
+        {
+            await transitions.EndAsync(connection, transaction, subscription, SubscriptionStatus.Cancelled, now, cancellationToken);
+            return true;
+        }
+        if (subscription.ExpiresAt is { } expiresAt && subscription.NextBillingDate >= expiresAt)
+        {
+            await transitions.EndAsync(connection, transaction, subscription, SubscriptionStatus.Expired, now, cancellationToken);
+            return true;
+        }
+        var plan = await ScheduledPlanAsync(connection, transaction, subscription, now, cancellationToken);
+        var amount = plan?.Amount ?? subscription.RecurringPreTaxAmount;
+        if (amount == 0)
+        {
+            var current = plan is null ? subscription : (await SubscriptionStore.FindAsync(connection, transaction, subscription.Tenant, subscription.Id, cancellationToken))!;
+            // A period that costs nothing is renewed without a payment.
+            await transitions.AdvancePeriodAsync(connection, transaction, current, now, cancellationToken);
+            return false;
+        }
+        return await charges.StartAsync(connection, transaction, subscription, new ChargeRequestPlan(
+            ChargeKinds.Renewal, amount, plan?.ProductId ?? subscription.ProductId, plan?.ProductName ?? subscription.ProductName, null,
+            plan?.Quantity ?? subscription.Quantity, plan?.UnitAmount ?? subscription.UnitAmount, UseWallet: true,
+            subscription.PaymentMethodId, Platform.Api.Metadata.EmptyJson, PeriodStart: subscription.NextBillingDate, DueOnFailure: true), cancellationToken);
     }
 
     /// <summary>A plan change scheduled for this billing date takes effect before the renewal is priced.</summary>
