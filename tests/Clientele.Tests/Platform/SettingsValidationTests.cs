@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 namespace Clientele.Tests.Platform;
 
 /// <summary>A bad setting stops the real server at start-up with a message that names it.</summary>
+[Collection(nameof(SettingsValidationTests))]
 public sealed class SettingsValidationTests
 {
     [Theory]
@@ -63,3 +64,11 @@ public sealed class SettingsValidationTests
         Assert.NotNull(factory.Server);
     }
 }
+
+/// <summary>
+/// Start-up failures are observed alone: a host that fails to start is torn down while other tests'
+/// hosts run in the same process, and under a full parallel run that teardown was once seen to surface
+/// as an ObjectDisposedException instead of the validation message.
+/// </summary>
+[CollectionDefinition(nameof(SettingsValidationTests), DisableParallelization = true)]
+public sealed class SettingsValidationCollection;
