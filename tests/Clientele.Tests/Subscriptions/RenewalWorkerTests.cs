@@ -36,7 +36,8 @@ public sealed class RenewalWorkerTests(AppFixture app)
         await using var server = new WorkerServer();
         await server.InitializeAsync();
         var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (DateTime.UtcNow < deadline && (await driver.PaymentsAsync(id)).Count < 2)
+        // The renewal's payment exists (processing) before its charge is recorded: wait for the outcome, not the row.
+        while (DateTime.UtcNow < deadline && await driver.PaymentsAsync(id) is var payments && (payments.Count < 2 || payments.Any(p => p.Status == "processing")))
         {
             await Task.Delay(100, TestContext.Current.CancellationToken);
         }
