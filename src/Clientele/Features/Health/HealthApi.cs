@@ -1,5 +1,4 @@
 using Clientele.Platform.Data;
-using Dapper;
 using Npgsql;
 
 namespace Clientele.Features.Health;
@@ -32,8 +31,7 @@ public static class HealthApi
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(TimeSpan.FromSeconds(3));
-            await using var connection = await dataSource.OpenConnectionAsync(timeout.Token);
-            await connection.ExecuteScalarAsync<int>(new CommandDefinition("SELECT 1", cancellationToken: timeout.Token));
+            await DatabaseProbe.PingAsync(dataSource, timeout.Token);
             return Results.Ok(new HealthResponse("ok", "ok"));
         }
         catch (Exception ex) when (ex is NpgsqlException or OperationCanceledException or TimeoutException)
@@ -49,20 +47,12 @@ public static class HealthApi
         {
             return Results.Json(new ReadinessResponse("stopping", "unchecked", "unchecked"), statusCode: StatusCodes.Status503ServiceUnavailable);
         }
-        var versions = Migrator.Embedded.Select(m => m.Version).ToArray();
         try
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(TimeSpan.FromSeconds(3));
-            await using var connection = await dataSource.OpenConnectionAsync(timeout.Token);
-            // A database nobody has migrated yet has no schema_migrations table at all.
-            var hasTable = await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
-                "SELECT to_regclass('schema_migrations') IS NOT NULL", cancellationToken: timeout.Token));
-            var applied = hasTable
-                ? await connection.ExecuteScalarAsync<int>(new CommandDefinition(
-                    "SELECT count(*)::int FROM schema_migrations WHERE version = ANY(@versions)", new { versions }, cancellationToken: timeout.Token))
-                : 0;
-            return applied == versions.Length
+            var applied = await DatabaseProbe.MigrationsAppliedAsync(dataSource, timeout.Token);
+            return applied
                 ? Results.Ok(new ReadinessResponse("ok", "ok", "applied"))
                 : Results.Json(new ReadinessResponse("unavailable", "ok", "pending"), statusCode: StatusCodes.Status503ServiceUnavailable);
         }
