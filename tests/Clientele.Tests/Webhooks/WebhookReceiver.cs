@@ -9,7 +9,9 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Clientele.Tests.Webhooks;
 
-public sealed record ReceivedWebhook(IReadOnlyDictionary<string, string> Headers, string Body)
+/// <param name="ReceivedAt">When the receiver got it (<see cref="System.Diagnostics.Stopwatch"/> ticks): a test that reads
+/// later, or slowly, still sees the arrival times.</param>
+public sealed record ReceivedWebhook(IReadOnlyDictionary<string, string> Headers, string Body, long ReceivedAt)
 {
     public string Id => Headers["webhook-id"];
 }
@@ -27,10 +29,11 @@ public sealed class WebhookReceiver : IAsyncDisposable
         app = builder.Build();
         app.MapPost("/hook", async (HttpRequest request) =>
         {
+            var receivedAt = System.Diagnostics.Stopwatch.GetTimestamp();
             using var reader = new StreamReader(request.Body);
             var body = await reader.ReadToEndAsync();
             var headers = request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString());
-            await received.Writer.WriteAsync(new ReceivedWebhook(headers, body));
+            await received.Writer.WriteAsync(new ReceivedWebhook(headers, body, receivedAt));
             return Results.StatusCode(Responses.TryDequeue(out var status) ? status : 200);
         });
     }
