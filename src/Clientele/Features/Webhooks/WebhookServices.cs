@@ -18,6 +18,7 @@ public static class WebhookServices
         // Private targets (a receiver on this machine) only in Development unless configured explicitly.
         builder.Services.PostConfigure<WebhookOptions>(options => options.AllowPrivateTargets ??= builder.Environment.IsDevelopment());
         builder.Services.AddSingleton<WebhookEndpointStore>();
+        builder.Services.AddSingleton<SaveWebhookEndpoint>();
         builder.Services.AddSingleton<WebhookOutbox>();
         builder.Services.TryAddSingleton<RateLimiter>();
         builder.Services.AddSingleton<WebhookDispatcher>();

@@ -1,7 +1,6 @@
 using Clientele.Platform.Api;
 using Clientele.Platform.Auth;
 using Clientele.Primitives;
-using Microsoft.Extensions.Options;
 
 namespace Clientele.Features.Webhooks;
 
@@ -23,23 +22,10 @@ public static class WebhooksApi
         return app;
     }
 
-    private static async Task<IResult> CreateAsync(HttpRequest request, Tenant tenant, WebhookEndpointStore store, IOptions<WebhookOptions> options, CancellationToken cancellationToken)
+    private static async Task<IResult> CreateAsync(HttpRequest request, Tenant tenant, SaveWebhookEndpoint save, CancellationToken cancellationToken)
     {
         var parsed = await JsonBody.ParseAsync(request, body => WebhookInput.Parse(body, isCreate: true), cancellationToken);
-        if (parsed.Failed)
-        {
-            return parsed.Error;
-        }
-        if (TargetProblem(parsed.Input, tenant, options.Value) is { } refused)
-        {
-            return refused;
-        }
-        var settings = parsed.Input;
-        return await store.CreateAsync(tenant, settings, cancellationToken) switch
-        {
-            WebhookCreateOutcome.Created created => Results.Ok(created.Endpoint.ToResponse()),
-            _ => ApiResults.Unprocessable("IDEMPOTENCY_KEY_REUSED", "idempotency_key: already used for a webhook with a different url"),
-        };
+        return parsed.Failed ? parsed.Error : ToHttp(await save.CreateAsync(tenant, parsed.Input, cancellationToken));
     }
 
     private static async Task<IResult> ListAsync(HttpRequest request, Tenant tenant, WebhookEndpointStore store, CancellationToken cancellationToken)
@@ -68,21 +54,10 @@ public static class WebhooksApi
             ? Results.Ok(endpoint.ToResponse())
             : ApiResults.NotFound("Webhook");
 
-    private static async Task<IResult> PatchAsync(string webhook_id, HttpRequest request, Tenant tenant, WebhookEndpointStore store, IOptions<WebhookOptions> options, CancellationToken cancellationToken)
+    private static async Task<IResult> PatchAsync(string webhook_id, HttpRequest request, Tenant tenant, SaveWebhookEndpoint save, CancellationToken cancellationToken)
     {
         var parsed = await JsonBody.ParseAsync(request, body => WebhookInput.Parse(body, isCreate: false), cancellationToken);
-        if (parsed.Failed)
-        {
-            return parsed.Error;
-        }
-        if (TargetProblem(parsed.Input, tenant, options.Value) is { } refused)
-        {
-            return refused;
-        }
-        var settings = parsed.Input;
-        return await store.UpdateAsync(tenant, webhook_id, settings, cancellationToken) is { } endpoint
-            ? Results.Ok(endpoint.ToResponse())
-            : ApiResults.NotFound("Webhook");
+        return parsed.Failed ? parsed.Error : ToHttp(await save.UpdateAsync(tenant, webhook_id, parsed.Input, cancellationToken));
     }
 
     private static async Task<IResult> DeleteAsync(string webhook_id, Tenant tenant, WebhookEndpointStore store, CancellationToken cancellationToken) =>
@@ -121,9 +96,14 @@ public static class WebhooksApi
         return await store.MergeHeadersAsync(tenant, webhook_id, headers, cancellationToken) ? Results.Ok() : ApiResults.NotFound("Webhook");
     }
 
-    /// <summary>No SSRF: the address rules of <see cref="WebhookTargets"/>, checked when an endpoint is saved.</summary>
-    private static ApiErrorResult? TargetProblem(WebhookSettings settings, Tenant tenant, WebhookOptions options) =>
-        settings.Url is { } url && WebhookTargets.Problem(new Uri(url), tenant.Mode, options.AllowPrivateTargets == true) is { } problem
-            ? ApiResults.Invalid(new ValidationError("url", problem))
-            : null;
+    /// <summary>The one place a saved endpoint's outcome becomes HTTP.</summary>
+    private static IResult ToHttp(Result<WebhookEndpointRow, WebhookEndpointFailure> saved) => saved.Match(
+        endpoint => Results.Ok(endpoint.ToResponse()),
+        failure => failure switch
+        {
+            WebhookEndpointFailure.NotFound => ApiResults.NotFound("Webhook"),
+            WebhookEndpointFailure.TargetRefused refused => ApiResults.Invalid(new ValidationError("url", refused.Problem)),
+            WebhookEndpointFailure.IdempotencyKeyReused => ApiResults.Unprocessable("IDEMPOTENCY_KEY_REUSED", "idempotency_key: already used for a webhook with a different url"),
+            _ => throw new InvalidOperationException($"Unmapped failure {failure}."),
+        });
 }
