@@ -50,4 +50,49 @@ public sealed class CheckoutBrowserTests(AppFixture app, BrowserFixture browser)
         await page.GetByLabel("Name on card").FillAsync("Bruno Browser");
         await page.GetByRole(AriaRole.Button, new() { NameRegex = new Regex("^Pay ") }).ClickAsync();
     }
+
+    [Fact]
+    public async Task A_subscriptions_page_discloses_the_automatic_renewal_before_the_pay_button()
+    {
+        var business = await app.CreateBusinessAsync("Renewing Co");
+        var plans = new Subscriptions.SubscriptionDriver(app, business);
+        var product = await plans.ProductAsync(1500, trialDays: 7);
+        var created = await business.Test.PostJsonAsync("/subscriptions", new
+        {
+            product_id = product,
+            quantity = 1,
+            customer = new { email = $"renew-{Guid.NewGuid():N}@example.com", name = "Rita Renew" },
+            billing = new { country = "US" },
+            payment_link = true,
+        });
+
+        await using var context = await browser.NewContextAsync();
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(created.Str("payment_link"));
+        var renewal = page.GetByRole(AriaRole.Region, new() { Name = "Automatic renewal" });
+        await Assertions.Expect(renewal).ToContainTextAsync("renews automatically at $15.00 per month");
+        await Assertions.Expect(renewal).ToContainTextAsync("It starts with a 7-day trial.");
+        await Assertions.Expect(renewal).ToContainTextAsync($"/test/login/{business.Id}");
+        // The disclosure comes before the button that commits to it.
+        var order = await page.EvaluateAsync<bool>(
+            "() => !!(document.getElementById('renewal-title').compareDocumentPosition(document.querySelector('form button[type=submit]')) & Node.DOCUMENT_POSITION_FOLLOWING)");
+        Assert.True(order);
+        await Accessibility.AssertCleanAsync(page);
+    }
+
+    [Fact]
+    public async Task A_one_time_purchase_has_no_renewal_disclosure()
+    {
+        var business = await app.CreateBusinessAsync("Once Co");
+        var checkout = new CheckoutDriver(app, business.Test);
+        var session = await business.Test.PostJsonAsync("/checkouts", new
+        {
+            product_cart = new[] { new { product_id = await checkout.ProductAsync(900), quantity = 1 } },
+            customer = new { email = $"once-{Guid.NewGuid():N}@example.com", name = "Otto Once" },
+            billing_address = new { country = "US" },
+        });
+
+        var html = await checkout.GetPageAsync(new Uri(session.Str("checkout_url")).AbsolutePath);
+        Assert.DoesNotContain("renewal-title", html);
+    }
 }

@@ -86,7 +86,8 @@ public sealed partial class PortalClient : IDisposable
     private async Task<Page> ReadAsync(HttpResponseMessage response)
     {
         var html = await response.Content.ReadAsStringAsync();
-        if (response.Content.Headers.ContentType?.MediaType == "text/html")
+        // An error page (404 for someone else's id, say) has no form: the last real page's token stays.
+        if (response.Content.Headers.ContentType?.MediaType == "text/html" && (int)response.StatusCode < 400)
         {
             LastHtml = html;
         }

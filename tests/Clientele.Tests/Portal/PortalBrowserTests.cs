@@ -148,4 +148,32 @@ public sealed class PortalBrowserTests(AppFixture app, ClockedAppFixture clocked
         await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Salva modifiche" })).ToBeVisibleAsync();
         Assert.Equal("it", await page.Locator("html").GetAttributeAsync("lang"));
     }
+
+    [Fact]
+    public async Task The_language_switcher_waits_for_enter_when_walked_with_the_arrow_keys()
+    {
+        var business = await app.CreateBusinessAsync("Browser Keys");
+        var id = (await PortalTestData.CreateCustomerAsync(business.Test, name: "Kai")).Str("customer_id");
+        var link = (await business.Test.PostJsonAsync($"/customers/{id}/customer-portal/session", "")).Str("link");
+
+        await using var context = await browser.NewContextAsync(locale: "en-US");
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(link);
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Welcome, Kai" })).ToBeVisibleAsync();
+
+        var language = page.GetByRole(AriaRole.Combobox, new() { Name = "Language" });
+        await language.FocusAsync();
+        await page.Keyboard.PressAsync("ArrowDown");
+        await page.Keyboard.PressAsync("ArrowDown");
+        // Two steps through the list change the selection but not the page.
+        Assert.NotEqual("en", await language.InputValueAsync());
+        await page.WaitForTimeoutAsync(500);
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Welcome, Kai" })).ToBeVisibleAsync();
+        Assert.Equal("en", await page.Locator("html").GetAttributeAsync("lang"));
+
+        var chosen = await language.InputValueAsync();
+        await page.Keyboard.PressAsync("Enter");
+        await page.WaitForFunctionAsync($"document.documentElement.lang === '{chosen}'");
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Welcome, Kai" })).Not.ToBeVisibleAsync();
+    }
 }

@@ -2,10 +2,15 @@ using System.Globalization;
 using Clientele.Features.Businesses;
 using Clientele.Features.Checkout;
 using Clientele.Features.Payments.Processor;
+using Clientele.Features.Portal.Localization;
+using Clientele.Features.Portal.Subscriptions;
+using Clientele.Features.Subscriptions;
+using Clientele.Platform;
 using Clientele.Primitives;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Localization;
+using Microsoft.Extensions.Options;
 
 namespace Clientele.Pages.Checkout;
 
@@ -13,8 +18,16 @@ namespace Clientele.Pages.Checkout;
 /// The hosted payment page. Works without JavaScript; antiforgery is validated on every POST by
 /// Razor Pages. The card number is read from the form, handed to the processor and never echoed back.
 /// </summary>
-public sealed class PayModel(CheckoutStore sessions, CheckoutService checkout, BusinessStore businesses, IStringLocalizer<CheckoutText> text) : PageModel
+public sealed class PayModel(
+    CheckoutStore sessions, CheckoutService checkout, BusinessStore businesses, SubscriptionStore subscriptions,
+    IOptions<PublicUrlOptions> urls, IStringLocalizer<CheckoutText> text, IStringLocalizer<PortalText> portalText) : PageModel
 {
+    /// <summary>
+    /// For a session that starts a subscription, the automatic-renewal disclosure shown before the Pay
+    /// button: what renews, at what price and interval, when next, any trial, and how to cancel.
+    /// </summary>
+    public IReadOnlyList<string> RenewalTerms { get; private set; } = [];
+
     public CheckoutSession Session { get; private set; } = null!;
 
     public Dictionary<string, string> Errors { get; } = new(StringComparer.Ordinal);
@@ -112,6 +125,21 @@ public sealed class PayModel(CheckoutStore sessions, CheckoutService checkout, B
         return Page();
     }
 
+    private List<string> Renewal(Subscription subscription, string businessName)
+    {
+        var culture = CultureInfo.CurrentCulture;
+        var terms = new List<string>
+        {
+            text["RenewalTerms", SubscriptionText.Price(portalText, subscription, culture), SubscriptionText.Date(subscription.NextBillingDate, culture)],
+        };
+        if (subscription.TrialPeriodDays > 0)
+        {
+            terms.Add(text["RenewalTrial", subscription.TrialPeriodDays]);
+        }
+        terms.Add(text["RenewalCancel", urls.Value.StaticLoginLink(subscription.BusinessId, ModeText.Parse(subscription.Mode)), businessName]);
+        return terms;
+    }
+
     private string DeclineText(string code)
     {
         var message = text["Decline_" + code];
@@ -180,6 +208,11 @@ public sealed class PayModel(CheckoutStore sessions, CheckoutService checkout, B
         }
         ViewData["Brand"] = Brand.Of(business, session.Mode == "test");
         ViewData["Title"] = text["Title"].Value;
+        if (session is { Purpose: "subscription", SubscriptionId: { } subscriptionId }
+            && await subscriptions.FindAsync(session.Tenant, subscriptionId, cancellationToken) is { } subscription)
+        {
+            RenewalTerms = Renewal(subscription, business.Name);
+        }
         return true;
     }
 }

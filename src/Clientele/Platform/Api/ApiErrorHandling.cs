@@ -23,8 +23,11 @@ public static class ApiErrorHandling
     /// <summary>Unknown paths answer 404 in the API's error shape (the SDKs map it to NotFoundError).</summary>
     public static IEndpointRouteBuilder MapApiNotFoundFallback(this IEndpointRouteBuilder app)
     {
-        app.MapFallback((HttpContext context) => new ApiErrorResult(StatusCodes.Status404NotFound,
-            new ApiError("NOT_FOUND", $"No such endpoint: {context.Request.Method} {context.Request.Path}")))
+        // A browser gets an empty 404 that the browser status pages turn into a page in its language.
+        app.MapFallback((HttpContext context) => Features.Portal.Shell.PortalErrorPage.WantsHtml(context.Request)
+            ? Results.NotFound()
+            : new ApiErrorResult(StatusCodes.Status404NotFound,
+                new ApiError("NOT_FOUND", $"No such endpoint: {context.Request.Method} {context.Request.Path}")))
             .ExcludeFromDescription();
         return app;
     }

@@ -69,6 +69,7 @@ public static class ClienteleHost
         app.UseClientelePortal();
         app.UseRouting();
         app.UsePageSecurity();
+        app.UseBrowserStatusPages();
         app.UsePortalErrorPage();
         app.UseApiKeyAuthentication();
         if (app.Environment.IsDevelopment())

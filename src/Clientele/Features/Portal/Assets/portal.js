@@ -4,9 +4,16 @@
 for (const form of document.querySelectorAll('form[data-auto-submit]')) {
   form.submit();
 }
-// The language switcher applies a choice at once.
+// The language switcher applies a choice picked with the pointer at once. A keyboard user walks the
+// options with the arrow keys (each step fires "change"), so only Enter or the Apply button applies it.
 for (const select of document.querySelectorAll('select[data-submit-on-change]')) {
-  select.addEventListener('change', () => select.form.submit());
+  let byKeyboard = false;
+  select.addEventListener('keydown', (event) => {
+    byKeyboard = true;
+    if (event.key === 'Enter') { event.preventDefault(); select.form.requestSubmit(); }
+  });
+  select.addEventListener('pointerdown', () => { byKeyboard = false; });
+  select.addEventListener('change', () => { if (!byKeyboard) select.form.requestSubmit(); });
 }
 // A form marked data-once sends once: a second click while the first is on its way does nothing
 // (the server is safe against repeats anyway; this spares the customer a confusing second answer).
