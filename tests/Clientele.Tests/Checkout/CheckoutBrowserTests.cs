@@ -95,4 +95,32 @@ public sealed class CheckoutBrowserTests(AppFixture app, BrowserFixture browser)
         var html = await checkout.GetPageAsync(new Uri(session.Str("checkout_url")).AbsolutePath);
         Assert.DoesNotContain("renewal-title", html);
     }
+
+    [Fact]
+    public async Task The_receipt_shows_the_license_keys_the_payment_issued()
+    {
+        var business = await app.CreateBusinessAsync("Keys Co");
+        var product = await LicenseKeys.LicenseTestData.LicensedProductAsync(business.Test, limit: 3);
+        var session = await business.Test.PostJsonAsync("/checkouts", new
+        {
+            product_cart = new[] { new { product_id = product, quantity = 2 } },
+            customer = new { email = $"keys-{Guid.NewGuid():N}@example.com", name = "Kim Keys" },
+            billing_address = new { country = "US" },
+        });
+
+        await using var context = await browser.NewContextAsync();
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(session.Str("checkout_url"));
+        await PayAsync(page, CheckoutDriver.Visa);
+        await page.WaitForURLAsync(new Regex("/receipt"));
+
+        var keys = page.GetByRole(AriaRole.Region, new() { Name = "Your license keys" });
+        await Assertions.Expect(keys.GetByRole(AriaRole.Listitem)).ToHaveCountAsync(2);
+        var shown = await keys.Locator("code.license-key").AllInnerTextsAsync();
+        var paymentId = await page.Locator("#payment-id").InnerTextAsync();
+        var issued = await business.Test.GetJsonAsync($"/license_keys?customer_id={(await business.Test.GetJsonAsync($"/payments/{paymentId}"))["customer"]!.Str("customer_id")}");
+        Assert.Equal(issued["items"]!.AsArray().Select(k => k!.Str("key")).Order(), shown.Order());
+        await Assertions.Expect(keys).ToContainTextAsync("Activations: 3. Valid until: no expiry.");
+        await Accessibility.AssertCleanAsync(page);
+    }
 }

@@ -12,6 +12,7 @@ public static class LicenseKeyServices
         builder.Services.TryAddSingleton<RateLimiter>();
         builder.Services.AddSingleton<LicenseKeyIssuer>();
         builder.Services.AddSingleton<LicenseKeyStore>();
+        builder.Services.AddSingleton<PurchasedKeys>();
         builder.Services.AddSingleton<ImportLicenseKey>();
         builder.Services.AddSingleton<UpdateLicenseKey>();
         builder.Services.AddSingleton<RenameLicenseKeyInstance>();

@@ -2,6 +2,7 @@ using System.Globalization;
 using Clientele.Features.Businesses;
 using Clientele.Features.Checkout;
 using Clientele.Features.Invoices;
+using Clientele.Features.LicenseKeys;
 using Clientele.Primitives;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -9,9 +10,15 @@ using Microsoft.Extensions.Localization;
 
 namespace Clientele.Pages.Checkout;
 
-/// <summary>Where a paid checkout without a return_url lands: the amount, the reference and the invoice link.</summary>
-public sealed class ReceiptModel(CheckoutStore sessions, BusinessStore businesses, InvoiceStore invoices, IStringLocalizer<CheckoutText> text) : PageModel
+/// <summary>Where a paid checkout without a return_url lands: the amount, the reference, the invoice link and any license keys bought.</summary>
+public sealed class ReceiptModel(CheckoutStore sessions, BusinessStore businesses, InvoiceStore invoices, PurchasedKeys keys, IStringLocalizer<CheckoutText> text) : PageModel
 {
+    public IReadOnlyList<PurchasedKey> Keys { get; private set; } = [];
+
+    public string KeyTerms(PurchasedKey key) => text["ReceiptKeyTerms",
+        key.ActivationsLimit is { } limit ? limit.ToString("N0", CultureInfo.CurrentCulture) : text["ReceiptKeyUnlimited"],
+        key.ExpiresAt is { } expires ? expires.ToString("D", CultureInfo.CurrentCulture) : text["ReceiptKeyNoExpiry"]];
+
     public CheckoutSession Session { get; private set; } = null!;
 
     public string BusinessName { get; private set; } = "";
@@ -32,6 +39,7 @@ public sealed class ReceiptModel(CheckoutStore sessions, BusinessStore businesse
         Session = session;
         BusinessName = business.Name;
         InvoiceUrl = (await invoices.FindByPaymentAsync(session.Tenant, paymentId, cancellationToken))?.PublicPath;
+        Keys = await keys.ForPaymentAsync(session.Tenant, paymentId, cancellationToken);
         ViewData["Brand"] = Brand.Of(business, session.Mode == "test");
         ViewData["Title"] = text["ReceiptTitle"].Value;
         return Page();
