@@ -33,6 +33,8 @@ public static class Ids
     public const string ScheduledChange = "spc";
     public const string LicenseKey = "lic";
     public const string LicenseKeyInstance = "lki";
+    public const string DashboardUser = "usr";
+    public const string DashboardSession = "dss";
 
     private const string Alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
     public static readonly System.Buffers.SearchValues<char> Base62 = System.Buffers.SearchValues.Create(Alphabet);

@@ -32,5 +32,18 @@ public sealed class DemoSeedTests(AppFixture app)
 
         await using var connection = new NpgsqlConnection(TestSettings.ConnectionString());
         Assert.Equal(1, await connection.ExecuteScalarAsync<int>("SELECT count(*) FROM businesses WHERE is_demo"));
+
+        // The demo owner, and a fresh sign-in link each run (the first one still works once: links are single-use, not replaced).
+        Assert.Equal(DemoSeeder.OwnerEmail, second.DashboardOwnerEmail);
+        Assert.NotEqual(first.DashboardSignInLink, second.DashboardSignInLink);
+        using var browser = new PortalClient(app.BaseAddress);
+        var path = Mailbox.PathOf(second.DashboardSignInLink);
+        await browser.GetAsync(path);
+        Assert.Equal(System.Net.HttpStatusCode.Redirect, (await browser.PostFormAsync(path)).Status);
+        Assert.Contains(DemoSeeder.BusinessName, (await browser.GetFollowingAsync("/dashboard")).Text, StringComparison.Ordinal);
+        Assert.Equal("owner", await connection.ExecuteScalarAsync<string>("""
+            SELECT m.role FROM dashboard_memberships m JOIN dashboard_users u ON u.id = m.user_id
+            WHERE u.email = @email AND m.business_id = @businessId
+            """, new { email = DemoSeeder.OwnerEmail, businessId = second.BusinessId }));
     }
 }

@@ -16,6 +16,10 @@ public sealed class TenantColumnsTests(AppFixture app)
         ["rate_limit_counters"] = "counters for public endpoints; each key names its own scope (e-mail, IP, business)",
         ["unified_links"] = "the unified portal is keyed by an e-mail address across businesses by design",
         ["unified_sessions"] = "the unified portal is keyed by an e-mail address across businesses by design",
+        ["dashboard_users"] = "a dashboard user is a person, who may belong to several businesses",
+        ["dashboard_memberships"] = "a membership spans both modes of its business (business_id, no mode)",
+        ["dashboard_links"] = "a sign-in link signs a person in, not into one business or mode",
+        ["dashboard_recovery_codes"] = "a person's own two-factor recovery codes",
     };
 
     [Fact]

@@ -17,7 +17,8 @@ public sealed record DemoSeedResult(
     int CustomersTotal,
     string StaticLinkTest,
     string StaticLinkLive,
-    string DashboardUrl);
+    string DashboardOwnerEmail,
+    string DashboardSignInLink);
 
 /// <summary>
 /// Seeds "Acme Software" with ~50 test-mode customers. Safe to run again: the business and
@@ -27,12 +28,14 @@ public sealed class DemoSeeder(
     NpgsqlDataSource dataSource,
     BusinessStore businesses,
     CustomerStore customers,
+    Dashboard.Team.DashboardTeam team,
     IOptions<PublicUrlOptions> urls,
     TimeProvider clock)
 {
     public const string BusinessName = "Acme Software";
     public const string DemoKeyName = "demo";
     public const int CustomerCount = 50;
+    public const string OwnerEmail = "owner@acme.example";
 
     public async Task<DemoSeedResult> SeedAsync(CancellationToken cancellationToken = default)
     {
@@ -58,9 +61,12 @@ public sealed class DemoSeeder(
         var total = await connection.ExecuteScalarAsync<int>(new CommandDefinition(
             "SELECT count(*) FROM customers WHERE business_id = @id AND mode = 'test'", new { id = business.Id }, cancellationToken: cancellationToken));
 
+        // The demo's owner, and a fresh single-use sign-in link so a newcomer is one click from the dashboard.
+        var signInLink = await team.EnsureMemberWithLinkAsync(business.Id, OwnerEmail, Dashboard.DashboardRole.Owner, cancellationToken);
+
         var links = urls.Value;
         return new DemoSeedResult(business.Id, business.Name, key.Secret, created, total,
-            links.StaticLoginLink(business.Id, Mode.Test), links.StaticLoginLink(business.Id, Mode.Live), links.Dashboard);
+            links.StaticLoginLink(business.Id, Mode.Test), links.StaticLoginLink(business.Id, Mode.Live), OwnerEmail, signInLink);
     }
 
     private async Task<Business> FindOrCreateBusinessAsync(CancellationToken cancellationToken)

@@ -13,7 +13,7 @@ namespace Clientele.Platform.Cli;
 
 /// <summary>
 /// Operator commands in the server binary: <c>Clientele migrate</c>, <c>seed-demo</c>,
-/// <c>businesses create</c>, <c>api-keys create|revoke</c>, <c>wallets verify</c>, <c>subscriptions renew</c>. Each takes <c>--json</c> for scripts.
+/// <c>businesses create</c>, <c>api-keys create|revoke</c>, <c>wallets verify</c>, <c>subscriptions renew</c>, <c>users invite|list|remove</c>. Each takes <c>--json</c> for scripts.
 /// </summary>
 public static class AdminCli
 {
@@ -76,7 +76,8 @@ public static class AdminCli
                 Test API key      {result.TestApiKey}   (shown once; a new one is made on each run)
                 Portal (test)     {result.StaticLinkTest}
                 Portal (live)     {result.StaticLinkLive}
-                Dashboard         {result.DashboardUrl}
+                Dashboard         {result.DashboardSignInLink}
+                                  (sign in as {result.DashboardOwnerEmail}; single use, valid 15 minutes; a new one on each run)
                 """);
             return 0;
         }));
@@ -131,6 +132,7 @@ public static class AdminCli
         root.Subcommands.Add(keysCommand);
         root.Subcommands.Add(WalletsCommand(configure, json));
         root.Subcommands.Add(SubscriptionsCommand(configure, json));
+        root.Subcommands.Add(UsersCli.Build(configure, json));
         return await root.Parse(args).InvokeAsync();
     }
 
@@ -172,7 +174,7 @@ public static class AdminCli
         return new Command("subscriptions", "Subscriptions.") { Subcommands = { renew } };
     }
 
-    private static async Task<int> WithServices(Action<IHostApplicationBuilder> configure, Func<IServiceProvider, Task<int>> action)
+    internal static async Task<int> WithServices(Action<IHostApplicationBuilder> configure, Func<IServiceProvider, Task<int>> action)
     {
         // appsettings.json sits beside the binary, so commands work from any directory.
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
@@ -185,10 +187,10 @@ public static class AdminCli
         return await action(app.Services);
     }
 
-    private static void Print(bool asJson, object value, string text) =>
+    internal static void Print(bool asJson, object value, string text) =>
         Console.WriteLine(asJson ? JsonSerializer.Serialize(value, ApiJson.Options) : text);
 
-    private static int Fail(bool asJson, string code, string message)
+    internal static int Fail(bool asJson, string code, string message)
     {
         if (asJson)
         {

@@ -2,6 +2,7 @@ using Clientele.Features.Businesses;
 using Clientele.Features.Catalog;
 using Clientele.Features.Checkout;
 using Clientele.Features.Customers;
+using Clientele.Features.Dashboard;
 using Clientele.Features.Demo;
 using Clientele.Features.Health;
 using Clientele.Features.Invoices;
@@ -55,6 +56,7 @@ public static class ClienteleHost
         builder.AddClienteleDataProtection();
         builder.AddClienteleEmail();
         builder.AddClientelePortal();
+        builder.AddClienteleDashboard();
         builder.AddClienteleOperations();
         return builder;
     }
@@ -98,6 +100,7 @@ public static class ClienteleHost
         app.MapInvoicesApi();
         app.MapLicenseKeysApi();
         app.MapClientelePortal();
+        app.MapClienteleDashboard();
         app.MapRazorPages();
         app.MapApiNotFoundFallback();
         return app;

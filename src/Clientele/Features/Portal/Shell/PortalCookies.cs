@@ -17,9 +17,14 @@ public static class PortalCookies
 {
     public const string Unified = "unified";
 
+    /// <summary>The merchant dashboard's session cookie (on the live base URL, like the unified portal's).</summary>
+    public const string Dashboard = "dashboard";
+
     public static string SessionName(HttpContext context, Mode mode) => Name(context, mode, mode.ToDb());
 
     public static string UnifiedName(HttpContext context) => Name(context, Mode.Live, Unified);
+
+    public static string DashboardName(HttpContext context) => Name(context, Mode.Live, Dashboard);
 
     public static void AppendSession(HttpContext context, Mode mode, string token) =>
         context.Response.Cookies.Append(SessionName(context, mode), token, Options(context, mode));

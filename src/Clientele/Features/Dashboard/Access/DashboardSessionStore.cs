@@ -1,0 +1,117 @@
+using Clientele.Features.Portal;
+using Clientele.Primitives;
+using Dapper;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace Clientele.Features.Dashboard.Access;
+
+/// <summary>
+/// Server-side dashboard sessions. The cookie carries a random token, the row its hash and the clocks:
+/// a session ends after <see cref="DashboardOptions.SessionIdleTimeout"/> without use,
+/// <see cref="DashboardOptions.SessionAbsoluteTimeout"/> after sign-in, or when revoked (logout).
+/// </summary>
+public sealed class DashboardSessionStore(NpgsqlDataSource dataSource, IOptions<DashboardOptions> options, TimeProvider clock)
+{
+    /// <summary>Opens a session in the caller's transaction, revoking the one the browser had (a sign-in always rotates the token).</summary>
+    public async Task<string> CreateAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string userId, bool awaitingSecondFactor,
+        string? replacedToken, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        if (PortalTokens.LooksValid(replacedToken))
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                "UPDATE dashboard_sessions SET revoked_at = @now WHERE token_hash = @hash AND revoked_at IS NULL",
+                new { now, hash = PortalTokens.Hash(replacedToken!) }, transaction, cancellationToken: cancellationToken));
+        }
+        var token = PortalTokens.New();
+        var lifetime = awaitingSecondFactor ? options.Value.SecondFactorTimeout : options.Value.SessionAbsoluteTimeout;
+        await connection.ExecuteAsync(new CommandDefinition("""
+            INSERT INTO dashboard_sessions (token_hash, id, user_id, awaiting_second_factor, created_at, last_seen_at, expires_at)
+            VALUES (@hash, @id, @userId, @awaitingSecondFactor, @now, @now, @expiresAt)
+            """,
+            new { hash = PortalTokens.Hash(token), id = Ids.New(Ids.DashboardSession), userId, awaitingSecondFactor, now, expiresAt = now + lifetime },
+            transaction, cancellationToken: cancellationToken));
+        return token;
+    }
+
+    /// <summary>The live session for a cookie token (touching its idle clock), or null.</summary>
+    public async Task<DashboardSession?> ResolveAsync(string? token, CancellationToken cancellationToken)
+    {
+        if (!PortalTokens.LooksValid(token))
+        {
+            return null;
+        }
+        var now = clock.GetUtcNow().UtcDateTime;
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var row = await connection.QuerySingleOrDefaultAsync<SessionRow>(new CommandDefinition("""
+            WITH touched AS (
+                UPDATE dashboard_sessions SET last_seen_at = @now
+                WHERE token_hash = @hash AND revoked_at IS NULL AND expires_at > @now AND last_seen_at > @idleCutoff
+                RETURNING id, user_id, business_id, mode, awaiting_second_factor, expires_at
+            )
+            SELECT t.id AS session_id, t.user_id, u.email, t.business_id, t.mode, t.awaiting_second_factor,
+                   u.totp_enabled_at IS NOT NULL AS two_factor_enabled, t.expires_at
+            FROM touched t JOIN dashboard_users u ON u.id = t.user_id
+            """,
+            new { now, hash = PortalTokens.Hash(token!), idleCutoff = now - options.Value.SessionIdleTimeout },
+            cancellationToken: cancellationToken));
+        return row is null ? null
+            : new DashboardSession(row.SessionId, row.UserId, row.Email, row.BusinessId, ModeText.Parse(row.Mode), row.AwaitingSecondFactor, row.TwoFactorEnabled, row.ExpiresAt);
+    }
+
+    /// <summary>The businesses a person belongs to, by name.</summary>
+    public async Task<IReadOnlyList<DashboardMembership>> MembershipsAsync(string userId, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<(string BusinessId, string BusinessName, string Role)>(new CommandDefinition("""
+            SELECT m.business_id, b.name, m.role FROM dashboard_memberships m JOIN businesses b ON b.id = m.business_id
+            WHERE m.user_id = @userId ORDER BY b.name, m.business_id
+            """, new { userId }, cancellationToken: cancellationToken));
+        return [.. rows.Select(r => new DashboardMembership(r.BusinessId, r.BusinessName, DashboardPermissions.Parse(r.Role)))];
+    }
+
+    /// <summary>Remembers the business and mode this session looks at (the switcher).</summary>
+    public async Task SetViewAsync(string sessionId, string businessId, Mode mode, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE dashboard_sessions SET business_id = @businessId, mode = @mode WHERE id = @sessionId AND revoked_at IS NULL AND (business_id IS DISTINCT FROM @businessId OR mode <> @mode)",
+            new { sessionId, businessId, mode = mode.ToDb() }, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>After a correct two-factor code: the session becomes a full one, with the absolute timeout counted from sign-in.</summary>
+    public async Task<bool> CompleteSecondFactorAsync(string sessionId, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteAsync(new CommandDefinition("""
+            UPDATE dashboard_sessions SET awaiting_second_factor = false, expires_at = created_at + @absolute
+            WHERE id = @sessionId AND awaiting_second_factor AND revoked_at IS NULL
+            """, new { sessionId, absolute = options.Value.SessionAbsoluteTimeout }, cancellationToken: cancellationToken)) == 1;
+    }
+
+    /// <summary>Ends a session for good (logout); the cookie is worthless afterwards even if kept.</summary>
+    public async Task RevokeAsync(string? token, CancellationToken cancellationToken)
+    {
+        if (!PortalTokens.LooksValid(token))
+        {
+            return;
+        }
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE dashboard_sessions SET revoked_at = @now WHERE token_hash = @hash AND revoked_at IS NULL",
+            new { now = clock.GetUtcNow().UtcDateTime, hash = PortalTokens.Hash(token!) }, cancellationToken: cancellationToken));
+    }
+
+    private sealed class SessionRow
+    {
+        public string SessionId { get; init; } = "";
+        public string UserId { get; init; } = "";
+        public string Email { get; init; } = "";
+        public string? BusinessId { get; init; }
+        public string Mode { get; init; } = "test";
+        public bool AwaitingSecondFactor { get; init; }
+        public bool TwoFactorEnabled { get; init; }
+        public DateTime ExpiresAt { get; init; }
+    }
+}

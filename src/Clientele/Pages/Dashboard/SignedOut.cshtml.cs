@@ -1,0 +1,8 @@
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace Clientele.Pages.Dashboard;
+
+public sealed class SignedOutModel : PageModel
+{
+    public void OnGet() => Response.Headers.CacheControl = "no-store";
+}
