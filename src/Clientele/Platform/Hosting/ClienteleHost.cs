@@ -2,6 +2,7 @@ using Clientele.Features.Businesses;
 using Clientele.Features.Catalog;
 using Clientele.Features.Checkout;
 using Clientele.Features.Customers;
+using Clientele.Features.Dashboard.Customers;
 using Clientele.Features.Demo;
 using Clientele.Features.Health;
 using Clientele.Features.Invoices;
@@ -56,6 +57,7 @@ public static class ClienteleHost
         builder.AddClienteleEmail();
         builder.AddClientelePortal();
         builder.AddClienteleOperations();
+        builder.AddDashboardCustomers();
         return builder;
     }
 
