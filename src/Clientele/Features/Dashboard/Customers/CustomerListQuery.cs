@@ -79,8 +79,8 @@ public sealed record CustomerListQuery
     /// <summary>"?q=…&amp;sort=name" (or "" for the defaults); pass <paramref name="withColumns"/> false to leave the columns out.</summary>
     public string ToQueryString(bool withColumns = true)
     {
-        var parts = new List<KeyValuePair<string, string?>>();
-        void Add(string key, string value) => parts.Add(new(key, value));
+        var parts = new List<string>();
+        void Add(string key, string value) => parts.Add(key + "=" + Uri.EscapeDataString(value));
         if (Search is not null)
         {
             Add("q", Search);
@@ -119,9 +119,10 @@ public sealed record CustomerListQuery
         }
         if (withColumns && Columns is not null)
         {
-            Add("columns", CustomerColumns.ToList(Columns));
+            // Column keys are [a-z_] only: the commas stay readable in a shared link.
+            parts.Add("columns=" + CustomerColumns.ToList(Columns));
         }
-        return parts.Count == 0 ? "" : QueryString.Create(parts).ToUriComponent();
+        return parts.Count == 0 ? "" : "?" + string.Join('&', parts);
     }
 
     public override string ToString() => ToQueryString();

@@ -74,14 +74,18 @@ public sealed class CustomerReportRunner(
     }
 
     /// <summary>Deletes reports (and their files) past their expiry; returns how many.</summary>
-    public async Task<int> DeleteExpiredAsync(CancellationToken cancellationToken)
+    public Task<int> DeleteExpiredAsync(CancellationToken cancellationToken) => DeleteExpiredAsync(null, cancellationToken);
+
+    /// <summary>The clean-up limited to one business (tests, whose clocks run ahead of other tests' reports).</summary>
+    internal async Task<int> DeleteExpiredAsync(string? businessId, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         return await connection.ExecuteAsync(new CommandDefinition("""
             DELETE FROM customer_reports WHERE id IN (
-                SELECT id FROM customer_reports WHERE expires_at < @now AND status <> 'running'
+                SELECT id FROM customer_reports
+                WHERE expires_at < @now AND status <> 'running' AND (@businessId::text IS NULL OR business_id = @businessId)
                 ORDER BY expires_at LIMIT 100 FOR UPDATE SKIP LOCKED)
-            """, new { now = clock.GetUtcNow().UtcDateTime }, cancellationToken: cancellationToken));
+            """, new { now = clock.GetUtcNow().UtcDateTime, businessId }, cancellationToken: cancellationToken));
     }
 
     private async Task BuildAsync(Claimed report, int batchSize, int maxBatches, CancellationToken cancellationToken)
