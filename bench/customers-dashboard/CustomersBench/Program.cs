@@ -32,7 +32,7 @@ if (args[0] == "list")
         ("e-mail (case-insensitive)", "q=USER777777%40example.com"),
         ("customer id", "q=cus_b" + 777777.ToString("D23", System.Globalization.CultureInfo.InvariantCulture)),
         ("filtered: active subscription", "subscription=active"),
-        ("filtered: on-hold subscription, by name", "subscription=on_hold&sort=name"),
+        ("filtered: on-hold subscription", "subscription=on_hold"),
         ("filtered: wallet balance", "has_wallet_balance=true"),
         ("filtered: created in one day", $"created_from={DateTime.UtcNow.AddDays(-3):yyyy-MM-dd}&created_to={DateTime.UtcNow.AddDays(-3):yyyy-MM-dd}"),
         ("filtered: name + subscription + wallet", "q=ada&subscription=active&has_wallet_balance=true"),

@@ -61,7 +61,7 @@ public sealed class CustomerListTests(AppFixture app)
 
         Assert.Equal([id], (await PageAsync(business, "q=" + id)).Rows.Select(r => r.Id));
         Assert.Empty((await PageAsync(business, "q=" + id[..^2])).Rows);
-        Assert.Equal(new CustomerListTotal(1, true), (await PageAsync(business, "q=" + id)).Total);
+        Assert.Equal(new CustomerListTotal(1, CustomerTotalKind.Exact), (await PageAsync(business, "q=" + id)).Total);
     }
 
     [Fact]
@@ -189,7 +189,7 @@ public sealed class CustomerListTests(AppFixture app)
         for (var page = 1; page <= 3; page++)
         {
             var result = await PageAsync(business, $"page={page}");
-            Assert.Equal(new CustomerListTotal(23, true), result.Total);
+            Assert.Equal(new CustomerListTotal(23, CustomerTotalKind.Exact), result.Total);
             Assert.Equal(3, result.LastPage);
             Assert.Equal(page < 3, result.HasNextPage);
             Assert.Equal(page > 1, result.HasPreviousPage);
@@ -204,19 +204,33 @@ public sealed class CustomerListTests(AppFixture app)
     }
 
     [Fact]
-    public async Task Beyond_ten_thousand_matches_the_total_is_bounded_and_says_so()
+    public async Task Beyond_ten_thousand_matches_the_total_is_not_counted_and_says_so_but_the_last_page_is_exact()
     {
         var business = await BusinessAsync();
-        await CustomerSeed.AddManyAsync(business, CustomerListTotal.Bound + 5);
+        await CustomerSeed.AddManyAsync(business, 12_005);
+        await CustomerSeed.ExecuteAsync("ANALYZE customers", new { });
 
         var page = await PageAsync(business, "page=1001");
-        Assert.Equal(new CustomerListTotal(CustomerListTotal.Bound, false), page.Total);
-        Assert.Equal("10,000+", page.Total.ToString());
+        Assert.NotEqual(CustomerTotalKind.Exact, page.Total.Kind);
+        Assert.InRange(page.Total.Count, 5_000, 20_000);
+        Assert.Matches(@"^(~\d{1,3}(,\d{3})*|10,000\+)$", page.Total.ToString());
         Assert.Null(page.LastPage);
-        Assert.False(page.HasNextPage);
-        Assert.True((await PageAsync(business, "page=1000")).HasNextPage);
-        Assert.Equal(["Bulk 10001", "Bulk 10002", "Bulk 10003", "Bulk 10004", "Bulk 10005"], Names(await PageAsync(business, "page=1001&order=desc&page_size=10")).Take(5));
+        Assert.True(page.HasNextPage);
+        Assert.Equal(["Bulk 10001", "Bulk 10002"], Names(page).Take(2));
+
+        // On the last page the total is what the pages hold, exactly, at no cost.
+        var last = await PageAsync(business, "page=121&page_size=100");
+        Assert.Equal(new CustomerListTotal(12_005, CustomerTotalKind.Exact), last.Total);
+        Assert.Equal(5, last.Rows.Count);
         // Narrower searches count exactly again.
-        Assert.Equal(new CustomerListTotal(7, true), (await PageAsync(business, "q=bulk 1000")).Total);
+        Assert.Equal(new CustomerListTotal(11, CustomerTotalKind.Exact), (await PageAsync(business, "q=bulk 1000&page_size=25")).Total);
     }
+
+    [Theory]
+    [InlineData(1_003_456, "~1,000,000")]
+    [InlineData(12_345, "~12,000")]
+    [InlineData(95_500, "~96,000")]
+    [InlineData(0.4, "~1")]
+    public void Estimates_are_rounded_to_two_significant_digits(double rows, string shown) =>
+        Assert.Equal(shown, CustomerListTotal.Estimate(rows).ToString());
 }

@@ -40,19 +40,48 @@ public sealed record CustomerListRow(string Id, string Name, string Email, strin
 
 public sealed record CustomerLastPayment(DateTime At, Money Amount);
 
+public enum CustomerTotalKind
+{
+    /// <summary>Counted: "1,234".</summary>
+    Exact,
+    /// <summary>Counting stopped at the bound: "10,000+".</summary>
+    AtLeast,
+    /// <summary>PostgreSQL's planner estimate, rounded to two significant digits: "~1,000,000".</summary>
+    Estimated,
+}
+
 /// <summary>
-/// How many customers match. Counting stops at <see cref="Bound"/> + 1 rows: below that the count
-/// is exact, above it the page says "10,000+" — a full count over a million rows on every page
-/// view would cost far more than the page itself.
+/// How many customers match, without ever counting a million rows on a page view:
+/// exact when the page shows the end of the list (offset + rows, no count at all) or when the
+/// planner expects at most <see cref="Bound"/> matches (then counted, stopping at Bound + 1: a
+/// miscount shows "10,000+"); otherwise the planner's estimate ("~90,000"), which costs planning only.
 /// </summary>
-public sealed record CustomerListTotal(long Count, bool IsExact)
+public sealed record CustomerListTotal(long Count, CustomerTotalKind Kind)
 {
     public const int Bound = 10_000;
 
-    /// <summary>"1,234" or "10,000+" in the culture's digits.</summary>
-    public string Display(CultureInfo culture) => IsExact ? Count.ToString("N0", culture) : Bound.ToString("N0", culture) + "+";
+    public bool IsExact => Kind == CustomerTotalKind.Exact;
+
+    /// <summary>"1,234", "10,000+" or "~90,000" in the culture's digits (a page may word the last two itself, from <see cref="Kind"/>).</summary>
+    public string Display(CultureInfo culture) => Kind switch
+    {
+        CustomerTotalKind.Exact => Count.ToString("N0", culture),
+        CustomerTotalKind.AtLeast => Count.ToString("N0", culture) + "+",
+        _ => "~" + Count.ToString("N0", culture),
+    };
 
     public override string ToString() => Display(CultureInfo.InvariantCulture);
+
+    internal static CustomerListTotal Bounded(long counted) =>
+        counted > Bound ? new(Bound, CustomerTotalKind.AtLeast) : new(counted, CustomerTotalKind.Exact);
+
+    internal static CustomerListTotal Estimate(double rows)
+    {
+        var value = (long)Math.Round(rows);
+        var digits = (int)Math.Floor(Math.Log10(Math.Max(1, value))) + 1;
+        var unit = (long)Math.Pow(10, Math.Max(0, digits - 2));
+        return new(Math.Max(1, (value + unit / 2) / unit * unit), CustomerTotalKind.Estimated);
+    }
 }
 
 /// <summary>One page of the list and what the page needs to draw its pager.</summary>
