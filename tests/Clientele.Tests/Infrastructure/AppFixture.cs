@@ -64,6 +64,8 @@ public class AppFixture : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Subscriptions:WorkerEnabled", "false");
         // Refund recovery runs when a test asks (RefundRecovery): the clocked server would otherwise settle other tests' refunds.
         builder.UseSetting("Refunds:RecoveryWorkerEnabled", "false");
+        // Customer reports are built when a test asks (CustomerReportRunner), scoped to its business.
+        builder.UseSetting("CustomerReports:WorkerEnabled", "false");
         builder.ConfigureServices(services => services.Replace(ServiceDescriptor.Singleton(Clock)));
         builder.ConfigureLogging(logging => logging.AddProvider(Logs).AddFilter<LogCapture>(null, LogLevel.Debug));
     }

@@ -3,6 +3,7 @@ using Clientele.Features.Catalog;
 using Clientele.Features.Checkout;
 using Clientele.Features.Customers;
 using Clientele.Features.Dashboard;
+using Clientele.Features.Dashboard.Customers;
 using Clientele.Features.Demo;
 using Clientele.Features.Health;
 using Clientele.Features.Invoices;
@@ -58,6 +59,7 @@ public static class ClienteleHost
         builder.AddClientelePortal();
         builder.AddClienteleDashboard();
         builder.AddClienteleOperations();
+        builder.AddDashboardCustomers();
         return builder;
     }
 
