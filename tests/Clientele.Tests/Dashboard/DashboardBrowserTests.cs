@@ -40,7 +40,8 @@ public sealed class DashboardBrowserTests(AppFixture app, BrowserFixture browser
         // Business: the switcher lists both; mode: test is marked, live is one button away.
         await page.GetByLabel("Business").SelectOptionAsync(new SelectOptionValue { Label = "Beta Browser Co" });
         await page.GetByRole(AriaRole.Button, new() { Name = "Switch business" }).ClickAsync();
-        await Assertions.Expect(page.GetByText("The customers of Beta Browser Co")).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByLabel("Business")).ToHaveValueAsync(beta.Id);
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "No customers yet" })).ToBeVisibleAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Switch to live mode" }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Switch to test mode" })).ToBeVisibleAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Complementary, new() { Name = "Test mode" })).ToHaveCountAsync(0);

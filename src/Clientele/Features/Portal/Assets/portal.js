@@ -25,3 +25,12 @@ for (const form of document.querySelectorAll('form[data-once]')) {
 }
 // After a refused submit, focus moves to the message that says why.
 document.getElementById('error-summary')?.focus();
+// Copy buttons (hidden without scripts, where the text can be selected instead); a status region says it worked.
+for (const button of document.querySelectorAll('button[data-copy]')) {
+  button.hidden = false;
+  button.addEventListener('click', async () => {
+    await navigator.clipboard.writeText(button.dataset.copy);
+    const status = document.getElementById('copy-status');
+    if (status) { status.textContent = ''; status.textContent = status.dataset.copied; }
+  });
+}
