@@ -85,7 +85,7 @@ public sealed class PaymentEmails(EmailOutbox outbox, IStringLocalizer<CheckoutT
         var culture = PortalCultures.Resolve(to.PortalCulture);
         using var scope = CultureScope.Use(culture);
         // Texts follow the language; money needs a region's conventions ("es" → "es-ES").
-        var amount = Currency.Find(to.Currency).Format(to.Amount, CultureInfo.CreateSpecificCulture(culture.Name));
+        var amount = Currency.Find(to.Currency).Format(to.Amount, CurrencyFormats.SpecificCulture(culture.Name));
         var (subject, lines, button) = compose(amount);
         var body = new CustomerEmailBody(subject, text["EmailGreeting", to.Name], [.. lines.Select(l => l.Value)], button, link, text["EmailKeep"], to.AccentColor, culture);
         return new EmailMessage(kind, to.Email, subject, body.Text(), body.Html(), culture.Name, to.BusinessName);

@@ -2,6 +2,7 @@ using System.Globalization;
 using Clientele.Features.Businesses;
 using Clientele.Features.Checkout;
 using Clientele.Features.Payments.Processor;
+using Clientele.Platform.Hosting;
 using Clientele.Primitives;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -166,7 +167,7 @@ public sealed class PayModel(CheckoutStore sessions, CheckoutService checkout, B
     private async Task<bool> LoadAsync(string sessionId, CancellationToken cancellationToken)
     {
         // The URL is the capability: keep it out of caches and referrers.
-        Response.Headers.CacheControl = "no-store";
+        Response.Headers.CacheControl = PageSecurity.NoCacheNoStore;
         Response.Headers["Referrer-Policy"] = "no-referrer";
         if (await sessions.FindAsync(sessionId, cancellationToken) is not { } session || await businesses.FindAsync(session.BusinessId, cancellationToken) is not { } business)
         {
