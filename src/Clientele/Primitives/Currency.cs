@@ -42,9 +42,7 @@ public sealed partial record Currency
     /// <summary>Formats minor units for people, per culture (e.g. "US$1,234.50", "1.234,50 €", "¥1,235").</summary>
     public string Format(long minorUnits, CultureInfo culture)
     {
-        var number = (NumberFormatInfo)culture.NumberFormat.Clone();
-        number.CurrencyDecimalDigits = Exponent;
-        number.CurrencySymbol = Symbol(culture);
+        var number = CurrencyFormats.For(this, culture);
         var text = ToMajor(minorUnits).ToString("C", number);
         // A code in place of a local symbol reads as a word: keep it apart from the digits on whichever
         // side the culture puts it ("KWD 1.500", "1.234,50 USD"), without doubling a space the culture has.
@@ -58,17 +56,6 @@ public sealed partial record Currency
 
     /// <summary>The exact major-unit value (decimal holds every long minor amount exactly).</summary>
     public decimal ToMajor(long minorUnits) => minorUnits / Pow10(Exponent);
-
-    private string Symbol(CultureInfo culture)
-    {
-        // A neutral culture ("en", "pt") has no region; its default specific culture ("en-US") stands in for it.
-        var specific = culture.IsNeutralCulture && culture.Name.Length > 0 ? CultureInfo.CreateSpecificCulture(culture.Name) : culture;
-        if (specific.Name.Length > 0 && new RegionInfo(specific.Name) is { ISOCurrencySymbol: var local } region && local == Code)
-        {
-            return region.CurrencySymbol;
-        }
-        return Code;
-    }
 
     [System.Text.RegularExpressions.GeneratedRegex(@"([A-Z]{3})(?=[\d-])")]
     private static partial System.Text.RegularExpressions.Regex CodeThenDigit();

@@ -2,6 +2,8 @@ using System.Net;
 using System.Text;
 using Clientele.Tests.Checkout;
 using Clientele.Tests.Infrastructure;
+using Dapper;
+using Npgsql;
 using PdfSharp.Pdf.Content;
 using PdfSharp.Pdf.Content.Objects;
 using PdfSharp.Pdf.IO;
@@ -80,6 +82,24 @@ public sealed class InvoiceTests(AppFixture app)
         Assert.Equal(Enumerable.Range(1, 8).Select(n => $"TEST-INV-{n:D6}"), numbers.Order());
         // The live mode of the same business numbers on its own.
         Assert.Empty((await business.Live.GetJsonAsync("/payments"))["items"]!.AsArray());
+    }
+
+    [Fact]
+    public async Task An_invoice_cannot_be_committed_without_its_number()
+    {
+        var business = await app.CreateBusinessAsync();
+        var checkout = new CheckoutDriver(app, business.Test);
+        var payment = await checkout.PaySuccessfullyAsync((await checkout.SessionAsync(await checkout.ProductAsync())).Path);
+        await using var connection = new NpgsqlConnection(TestSettings.ConnectionString());
+        await connection.OpenAsync(TestContext.Current.CancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(TestContext.Current.CancellationToken);
+        // Numbers are taken as a transaction's last step; until then a row may lack one, but never at commit.
+        Assert.Equal(1, await connection.ExecuteAsync(
+            "UPDATE invoices SET sequence = NULL, number = NULL WHERE payment_id = @id", new { id = payment.Str("payment_id") }, transaction));
+        var refused = await Assert.ThrowsAsync<PostgresException>(() => transaction.CommitAsync(TestContext.Current.CancellationToken));
+        Assert.Equal(PostgresErrorCodes.CheckViolation, refused.SqlState);
+        Assert.Equal("TEST-INV-000001", await connection.ExecuteScalarAsync<string>(
+            "SELECT number FROM invoices WHERE payment_id = @id", new { id = payment.Str("payment_id") }));
     }
 
     /// <summary>The text a PDF reader would extract: the strings of every text-showing operator.</summary>

@@ -92,7 +92,9 @@ public sealed class PaymentEmailTests(AppFixture app)
         await using (var transaction = await connection.BeginTransactionAsync(TestContext.Current.CancellationToken))
         {
             var emails = app.Services.GetRequiredService<PaymentEmails>();
-            await emails.ReceiptAsync(connection, transaction, new Tenant(business.Id, Mode.Test), payment.Str("payment_id"), TestContext.Current.CancellationToken);
+            var tenant = new Tenant(business.Id, Mode.Test);
+            var recipient = await emails.LoadReceiptAsync(connection, transaction, tenant, payment.Str("payment_id"), TestContext.Current.CancellationToken);
+            await emails.QueueReceiptAsync(connection, transaction, tenant, payment.Str("payment_id"), recipient, number: null, TestContext.Current.CancellationToken);
             Assert.Equal(2, await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM email_outbox WHERE recipient = @email", new { email }, transaction));
             await transaction.RollbackAsync(TestContext.Current.CancellationToken);
         }

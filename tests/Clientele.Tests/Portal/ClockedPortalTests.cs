@@ -1,5 +1,7 @@
 using System.Net;
 using Clientele.Tests.Infrastructure;
+using Dapper;
+using Npgsql;
 
 namespace Clientele.Tests.Portal;
 
@@ -74,5 +76,66 @@ public sealed class ClockedPortalTests(ClockedAppFixture app)
         }
         app.TestClock.Advance(TimeSpan.FromMinutes(40));
         Assert.Equal(HttpStatusCode.Redirect, (await client.GetAsync("/test/session/profile")).Status);
+    }
+
+    [Fact]
+    public async Task Browsing_records_a_sessions_use_at_most_once_a_minute()
+    {
+        var business = await app.CreateBusinessAsync();
+        var (client, customerId, _) = await PortalTestData.SignedInAsync(app, business.Test);
+        using var _client = client;
+        var signedIn = await LastSeenAsync(customerId);
+
+        app.TestClock.Advance(TimeSpan.FromSeconds(30));
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/test/session/overview")).Status);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/test/session/profile")).Status);
+        Assert.Equal(signedIn, await LastSeenAsync(customerId));
+
+        app.TestClock.Advance(TimeSpan.FromSeconds(31));
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/test/session/overview")).Status);
+        var recorded = await LastSeenAsync(customerId);
+        // The test clock also moves with real time, by the little the requests take.
+        Assert.InRange(recorded - signedIn, TimeSpan.FromSeconds(61), TimeSpan.FromSeconds(71));
+
+        app.TestClock.Advance(TimeSpan.FromSeconds(50));
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/test/session/overview")).Status);
+        Assert.Equal(recorded, await LastSeenAsync(customerId));
+    }
+
+    [Fact]
+    public async Task The_idle_timeout_counts_from_the_last_recorded_use_exact_to_the_minute()
+    {
+        var business = await app.CreateBusinessAsync();
+        var (unrecorded, unrecordedId, _) = await PortalTestData.SignedInAsync(app, business.Test);
+        var (recorded, recordedId, _) = await PortalTestData.SignedInAsync(app, business.Test);
+        using var _unrecorded = unrecorded;
+        using var _recorded = recorded;
+
+        // A use within the minute after sign-in is not recorded; one a minute later is.
+        app.TestClock.Advance(TimeSpan.FromSeconds(50));
+        Assert.Equal(HttpStatusCode.OK, (await unrecorded.GetAsync("/test/session/overview")).Status);
+        app.TestClock.Advance(TimeSpan.FromSeconds(10));
+        Assert.Equal(HttpStatusCode.OK, (await recorded.GetAsync("/test/session/overview")).Status);
+        Assert.InRange(await LastSeenAsync(recordedId) - await LastSeenAsync(unrecordedId), TimeSpan.FromMinutes(1), TimeSpan.FromSeconds(70));
+
+        // An hour after sign-in: the session whose last recorded use is sign-in has ended (59 min 10 s after its
+        // true last use, within the minute); the other lives until an hour after its recorded use.
+        app.TestClock.Advance(TimeSpan.FromMinutes(59));
+        Assert.Equal(HttpStatusCode.Redirect, (await unrecorded.GetAsync("/test/session/overview")).Status);
+        Assert.Equal(HttpStatusCode.OK, (await recorded.GetAsync("/test/session/overview")).Status);
+
+        var (idle, _, _) = await PortalTestData.SignedInAsync(app, business.Test);
+        using var _idle = idle;
+        app.TestClock.Advance(TimeSpan.FromMinutes(60) - TimeSpan.FromSeconds(10));
+        Assert.Equal(HttpStatusCode.OK, (await idle.GetAsync("/test/session/overview")).Status);
+        app.TestClock.Advance(TimeSpan.FromMinutes(60));
+        Assert.Equal(HttpStatusCode.Redirect, (await idle.GetAsync("/test/session/overview")).Status);
+    }
+
+    private static async Task<DateTime> LastSeenAsync(string customerId)
+    {
+        await using var connection = new NpgsqlConnection(TestSettings.ConnectionString());
+        return await connection.QuerySingleAsync<DateTime>(
+            "SELECT last_seen_at FROM portal_sessions WHERE customer_id = @customerId AND revoked_at IS NULL", new { customerId });
     }
 }

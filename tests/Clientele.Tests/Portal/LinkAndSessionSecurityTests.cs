@@ -197,4 +197,21 @@ public sealed class LinkAndSessionSecurityTests(AppFixture app)
         Assert.Equal("no-referrer", response.Headers.GetValues("Referrer-Policy").Single());
         Assert.Equal("nosniff", response.Headers.GetValues("X-Content-Type-Options").Single());
     }
+
+    [Fact]
+    public async Task Portal_pages_are_never_cached_and_antiforgery_has_no_header_of_ours_to_override()
+    {
+        var business = await app.CreateBusinessAsync();
+        var (client, _, _) = await PortalTestData.SignedInAsync(app, business.Test);
+        using var _client = client;
+        foreach (var path in new[] { "/test/session/overview", "/test/session/wallets", "/test/session/profile", $"/test/login/{business.Id}" })
+        {
+            var page = await client.GetAsync(path);
+            Assert.Equal(HttpStatusCode.OK, page.Status);
+            Assert.Contains("no-store", page.CacheControl, StringComparison.Ordinal);
+            Assert.Contains("__RequestVerificationToken", page.Html, StringComparison.Ordinal);
+        }
+        // Antiforgery warns each time it replaces a Cache-Control without no-cache: once per page served before.
+        Assert.DoesNotContain(app.Logs.Snapshot(), line => line.Contains("have been overridden", StringComparison.Ordinal));
+    }
 }

@@ -42,6 +42,28 @@ public sealed class CurrencyTests
     public void Formats_minor_units_per_culture(string code, long minor, string culture, string expected) =>
         Assert.Equal(Spaces(expected), Spaces(Currency.Find(code).Format(minor, CultureInfo.GetCultureInfo(culture))));
 
+    [Fact]
+    public void A_specific_culture_is_built_once_per_name_and_cannot_be_changed()
+    {
+        var spanish = CurrencyFormats.SpecificCulture("es");
+        Assert.Equal("es-ES", spanish.Name);
+        Assert.True(spanish.IsReadOnly);
+        Assert.Same(spanish, CurrencyFormats.SpecificCulture("es"));
+        Assert.Equal("en-US", CurrencyFormats.SpecificCulture("en").Name);
+    }
+
+    [Fact]
+    public void Formats_are_cached_per_culture_name_yet_a_callers_modified_culture_is_honoured()
+    {
+        var euros = Currency.Find("EUR");
+        Assert.Equal(Spaces("1.234,50 €"), Spaces(euros.Format(123450, CultureInfo.GetCultureInfo("it-IT"))));
+        var modified = (CultureInfo)CultureInfo.GetCultureInfo("it-IT").Clone();
+        modified.NumberFormat.CurrencyGroupSeparator = "'";
+        Assert.Equal(Spaces("1'234,50 €"), Spaces(euros.Format(123450, modified)));
+        Assert.Equal(Spaces("1.234,50 €"), Spaces(euros.Format(123450, CultureInfo.GetCultureInfo("it-IT"))));
+        Assert.Equal("$1,234.50", Currency.USD.Format(123450, CurrencyFormats.SpecificCulture("en")));
+    }
+
     // ICU versions differ in which no-break space they put between number and symbol.
     private static string Spaces(string text) => text.Replace('\u202f', ' ').Replace('\u00a0', ' ');
 }

@@ -107,4 +107,28 @@ public sealed class RenewalSafetyTests(ClockedAppFixture app)
         Assert.Equal(2, (await driver.PaymentsAsync(id)).Count);
         Assert.Contains("subscription.expired", await driver.EventsAsync());
     }
+
+    [Fact]
+    public async Task Racing_renewals_of_one_business_number_their_invoices_gapless_and_the_receipts_show_them()
+    {
+        var driver = new SubscriptionDriver(app, await app.CreateBusinessAsync("Numbered SaaS"));
+        var product = await driver.ProductAsync(900);
+        for (var i = 0; i < 10; i++)
+        {
+            await driver.SubscribeAsync(product);
+        }
+        app.TestClock.Advance(TimeSpan.FromDays(32));
+
+        var runner = app.Services.GetRequiredService<RenewalRunner>();
+        var passes = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => Task.Run(() => runner.RunOnceAsync(driver.Business.Id, CancellationToken.None))));
+
+        Assert.Equal(10, passes.Sum(p => p.Renewed));
+        await using var connection = new NpgsqlConnection(TestSettings.ConnectionString());
+        var invoices = (await connection.QueryAsync<(long? Sequence, string? Number)>(
+            "SELECT sequence, number FROM invoices WHERE business_id = @id AND mode = 'test' ORDER BY sequence", new { id = driver.Business.Id })).ToList();
+        Assert.Equal(Enumerable.Range(1, 20).Select(n => (long?)n), invoices.Select(i => i.Sequence));
+        Assert.All(invoices, i => Assert.Equal($"TEST-INV-{i.Sequence:D6}", i.Number));
+        Assert.Equal(20, await connection.ExecuteScalarAsync<long>(
+            "SELECT count(*) FROM email_outbox WHERE business_id = @id AND kind = 'payment_receipt'", new { id = driver.Business.Id }));
+    }
 }

@@ -7,12 +7,13 @@ namespace Clientele.Features.Invoices;
 /// <summary>
 /// Issues invoices and credit notes with gapless numbers per (business, mode). The counter row is
 /// incremented inside the caller's transaction: its row lock makes concurrent payments take turns,
-/// and if the transaction rolls back, so does the number.
+/// and if the transaction rolls back, so does the number. Invoices are numbered as the transaction's
+/// last step, so the turns are short.
 /// </summary>
 public static class DocumentNumbers
 {
     public static string Format(string kind, Mode mode, long sequence) =>
-        (mode == Mode.Test ? "TEST-" : "") + (kind == "invoice" ? "INV-" : "CN-") + sequence.ToString("D6", System.Globalization.CultureInfo.InvariantCulture);
+        Prefix(kind, mode) + sequence.ToString("D6", System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>Takes the next number of a kind; call only in the transaction that writes the document.</summary>
     public static Task<long> NextAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Tenant tenant, string kind, CancellationToken cancellationToken) =>
@@ -22,7 +23,15 @@ public static class DocumentNumbers
             RETURNING last_number
             """, new { businessId = tenant.BusinessId, mode = tenant.ModeText, kind }, transaction, cancellationToken: cancellationToken));
 
-    /// <summary>Issues the invoice of a succeeded payment with an amount (at most one per payment). Returns its id, or null for a zero payment.</summary>
+    /// <summary>The number of a document before its digits ("TEST-INV-", "CN-").</summary>
+    public static string Prefix(string kind, Mode mode) => (mode == Mode.Test ? "TEST-" : "") + (kind == "invoice" ? "INV-" : "CN-");
+
+    /// <summary>
+    /// Issues the invoice of a succeeded payment with an amount (at most one per payment), not yet numbered:
+    /// the caller numbers it with <see cref="NumberInvoiceAsync"/> as the transaction's last step, so the
+    /// business's counter is locked only from there to the commit (a deferred check refuses a commit that
+    /// forgets). Returns its id, or null for a zero payment.
+    /// </summary>
     public static async Task<string?> IssueInvoiceAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Tenant tenant, string paymentId, DateTime now, CancellationToken cancellationToken)
     {
         var args = new { paymentId, businessId = tenant.BusinessId, mode = tenant.ModeText };
@@ -34,19 +43,41 @@ public static class DocumentNumbers
         {
             return state.InvoiceId;
         }
-        var sequence = await NextAsync(connection, transaction, tenant, "invoice", cancellationToken);
         var id = Ids.New(Ids.Invoice);
         await connection.ExecuteAsync(new CommandDefinition("""
-            INSERT INTO invoices (id, business_id, mode, payment_id, sequence, number, seller, buyer, currency, subtotal, tax, total, issued_at)
-            SELECT @id, p.business_id, p.mode, p.id, @sequence, @number,
+            INSERT INTO invoices (id, business_id, mode, payment_id, seller, buyer, currency, subtotal, tax, total, issued_at)
+            SELECT @id, p.business_id, p.mode, p.id,
                    jsonb_build_object('name', b.name, 'support_email', b.support_email),
                    jsonb_build_object('name', c.name, 'email', c.email, 'billing', p.billing),
                    p.currency, p.total_amount - p.tax, p.tax, p.total_amount, @now
             FROM payments p JOIN businesses b ON b.id = p.business_id JOIN customers c ON c.id = p.customer_id
             WHERE p.id = @paymentId AND p.business_id = @businessId AND p.mode = @mode
             """,
-            new { id, sequence, number = Format("invoice", tenant.Mode, sequence), now, args.paymentId, args.businessId, args.mode },
+            new { id, now, args.paymentId, args.businessId, args.mode },
             transaction, cancellationToken: cancellationToken));
         return id;
     }
+
+    /// <summary>
+    /// Gives an unnumbered invoice the business's next number, in one statement: the counter is taken only when
+    /// the invoice still needs it (never a gap). Returns the number, or null when the invoice was numbered already.
+    /// Call last in the transaction: the counter row stays locked until the commit.
+    /// </summary>
+    public static Task<string?> NumberInvoiceAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Tenant tenant, string invoiceId, CancellationToken cancellationToken) =>
+        connection.QuerySingleOrDefaultAsync<string?>(new CommandDefinition("""
+            WITH n AS (
+                INSERT INTO document_counters AS c (business_id, mode, kind, last_number)
+                SELECT @businessId, @mode, 'invoice', 1
+                WHERE EXISTS (SELECT 1 FROM invoices WHERE id = @invoiceId AND business_id = @businessId AND mode = @mode AND sequence IS NULL)
+                ON CONFLICT (business_id, mode, kind) DO UPDATE SET last_number = c.last_number + 1
+                RETURNING last_number
+            )
+            UPDATE invoices i SET sequence = n.last_number,
+                number = @prefix || CASE WHEN n.last_number >= 1000000 THEN n.last_number::text ELSE lpad(n.last_number::text, 6, '0') END
+            FROM n
+            WHERE i.id = @invoiceId AND i.business_id = @businessId AND i.mode = @mode
+            RETURNING i.number
+            """,
+            new { invoiceId, businessId = tenant.BusinessId, mode = tenant.ModeText, prefix = Prefix("invoice", tenant.Mode) },
+            transaction, cancellationToken: cancellationToken));
 }

@@ -24,28 +24,35 @@ public sealed class PaymentEmails(EmailOutbox outbox, IStringLocalizer<CheckoutT
 
     private sealed record Recipient(string Email, string Name, string? PortalCulture, string BusinessName, string? AccentColor, long Amount, string Currency);
 
-    /// <summary>Queues the receipt of a payment that has an invoice (a payment of nothing has none, and no receipt).</summary>
-    public async Task ReceiptAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Tenant tenant, string paymentId, CancellationToken cancellationToken)
-    {
-        var row = await connection.QuerySingleOrDefaultAsync<(string Email, string Name, string? PortalCulture, string BusinessName, string? AccentColor, long Amount, string Currency, string Number, string InvoiceId)>(
+    /// <summary>Who a payment's receipt goes to, read while its invoice may still await its number.</summary>
+    public sealed record ReceiptRecipient(string Email, string Name, string? PortalCulture, string BusinessName, string? AccentColor, long Amount, string Currency, string? Number);
+
+    /// <summary>The receipt's recipient and amounts for a payment that has an invoice (a payment of nothing has none, and no receipt).</summary>
+    public async Task<ReceiptRecipient?> LoadReceiptAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Tenant tenant, string paymentId, CancellationToken cancellationToken) =>
+        await connection.QuerySingleOrDefaultAsync<ReceiptRecipient>(
             new CommandDefinition("""
-                SELECT c.email, c.name, c.portal_culture, b.name, b.accent_color, p.total_amount, p.currency, i.number, i.id
+                SELECT c.email, c.name, c.portal_culture, b.name AS business_name, b.accent_color, p.total_amount AS amount, p.currency, i.number
                 FROM payments p
                 JOIN customers c ON c.id = p.customer_id
                 JOIN businesses b ON b.id = p.business_id
                 JOIN invoices i ON i.payment_id = p.id
                 WHERE p.id = @paymentId AND p.business_id = @businessId AND p.mode = @mode
                 """, new { paymentId, businessId = tenant.BusinessId, mode = tenant.ModeText }, transaction, cancellationToken: cancellationToken));
-        if (row.Email is null)
+
+    /// <summary>Queues the receipt (nothing when <paramref name="recipient"/> is null), with the invoice's number once it has one.</summary>
+    public async Task QueueReceiptAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Tenant tenant, string paymentId, ReceiptRecipient? recipient, string? number, CancellationToken cancellationToken)
+    {
+        if (recipient is null)
         {
             return;
         }
-        var to = new Recipient(row.Email, row.Name, row.PortalCulture, row.BusinessName, row.AccentColor, row.Amount, row.Currency);
+        var invoiceNumber = number ?? recipient.Number ?? throw new InvalidOperationException($"The invoice of payment {paymentId} has no number yet.");
+        var to = new Recipient(recipient.Email, recipient.Name, recipient.PortalCulture, recipient.BusinessName, recipient.AccentColor, recipient.Amount, recipient.Currency);
         var link = $"{PaymentsApi.InvoiceBase(urls.Value)}/invoices/payments/{paymentId}?token={Invoices.DocumentAccess.InvoiceToken(paymentId)}";
         var message = Render(ReceiptKind, to, link, (amount) =>
         (
             text["ReceiptSubject", to.BusinessName],
-            [text["ReceiptIntro", amount, to.BusinessName], text["ReceiptInvoice", row.Number]],
+            [text["ReceiptIntro", amount, to.BusinessName], text["ReceiptInvoice", invoiceNumber]],
             text["ReceiptButton"]
         ));
         await outbox.EnqueueAsync(connection, transaction, EmailScope.For(tenant), message, cancellationToken);
@@ -85,7 +92,7 @@ public sealed class PaymentEmails(EmailOutbox outbox, IStringLocalizer<CheckoutT
         var culture = PortalCultures.Resolve(to.PortalCulture);
         using var scope = CultureScope.Use(culture);
         // Texts follow the language; money needs a region's conventions ("es" → "es-ES").
-        var amount = Currency.Find(to.Currency).Format(to.Amount, CultureInfo.CreateSpecificCulture(culture.Name));
+        var amount = Currency.Find(to.Currency).Format(to.Amount, CurrencyFormats.SpecificCulture(culture.Name));
         var (subject, lines, button) = compose(amount);
         var body = new CustomerEmailBody(subject, text["EmailGreeting", to.Name], [.. lines.Select(l => l.Value)], button, link, text["EmailKeep"], to.AccentColor, culture);
         return new EmailMessage(kind, to.Email, subject, body.Text(), body.Html(), culture.Name, to.BusinessName);

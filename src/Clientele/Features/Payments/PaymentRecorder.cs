@@ -12,6 +12,9 @@ public sealed record PaymentLine(string ProductId, string Name, string? Descript
 /// <summary>The saved card a payment is (to be) made with, as the payment row shows it: never the number.</summary>
 public sealed record CardUsed(string? PaymentMethodId, string? Network, string? CardType, string? Last4, string? HolderName);
 
+/// <summary>A succeeded payment's invoice (null for a payment of nothing), still to be numbered, and its receipt's recipient.</summary>
+public sealed record IssuedInvoice(string PaymentId, string? InvoiceId, PaymentEmails.ReceiptRecipient? Receipt);
+
 /// <summary>A payment to write: its header, lines and what it belongs to.</summary>
 public sealed record NewPayment(Tenant Tenant, string CustomerId, string Status, Money Total, string? BillingJson, string MetadataJson, IReadOnlyList<PaymentLine> Lines)
 {
@@ -100,14 +103,38 @@ public sealed class PaymentRecorder(PaymentEvents events, PaymentEmails emails)
     /// </summary>
     public async Task SucceededAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Tenant tenant, string paymentId, string? processorChargeId, CardUsed? card, DateTime now, CancellationToken cancellationToken)
     {
+        var issued = await RecordSucceededAsync(connection, transaction, tenant, paymentId, processorChargeId, card, now, cancellationToken);
+        await NumberInvoiceAndQueueReceiptAsync(connection, transaction, tenant, issued, cancellationToken);
+    }
+
+    /// <summary>
+    /// As <see cref="SucceededAsync"/> but for the invoice's number and the receipt (which shows it): the caller
+    /// writes the rest of its transaction, then calls <see cref="NumberInvoiceAndQueueReceiptAsync"/> last, so the
+    /// business's invoice counter is locked only for the end of the transaction (renewals of one business take
+    /// turns on it). A transaction that forgets cannot commit (a deferred check on <c>invoices</c>).
+    /// </summary>
+    public async Task<IssuedInvoice> RecordSucceededAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Tenant tenant, string paymentId, string? processorChargeId, CardUsed? card, DateTime now, CancellationToken cancellationToken)
+    {
         await SetStatusAsync(connection, transaction, tenant, paymentId, "succeeded", processorChargeId, null, card, now, cancellationToken);
-        await DocumentNumbers.IssueInvoiceAsync(connection, transaction, tenant, paymentId, now, cancellationToken);
+        var invoiceId = await DocumentNumbers.IssueInvoiceAsync(connection, transaction, tenant, paymentId, now, cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition("""
             UPDATE payment_methods SET last_used_at = @now
             WHERE id = (SELECT payment_method_id FROM payments WHERE id = @paymentId AND business_id = @businessId AND mode = @mode) AND business_id = @businessId AND mode = @mode
             """, new { now, paymentId, businessId = tenant.BusinessId, mode = tenant.ModeText }, transaction, cancellationToken: cancellationToken));
         await events.PaymentAsync(connection, transaction, tenant, paymentId, WebhookEventTypes.PaymentSucceeded, cancellationToken);
-        await emails.ReceiptAsync(connection, transaction, tenant, paymentId, cancellationToken);
+        var receipt = invoiceId is null ? null : await emails.LoadReceiptAsync(connection, transaction, tenant, paymentId, cancellationToken);
+        return new IssuedInvoice(paymentId, invoiceId, receipt);
+    }
+
+    /// <summary>The invoice's number (one statement, taking the business's counter) and then the receipt that shows it.</summary>
+    public async Task NumberInvoiceAndQueueReceiptAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Tenant tenant, IssuedInvoice issued, CancellationToken cancellationToken)
+    {
+        if (issued.InvoiceId is null)
+        {
+            return;
+        }
+        var number = await DocumentNumbers.NumberInvoiceAsync(connection, transaction, tenant, issued.InvoiceId, cancellationToken);
+        await emails.QueueReceiptAsync(connection, transaction, tenant, issued.PaymentId, issued.Receipt, number, cancellationToken);
     }
 
     /// <summary>The payment was declined (<paramref name="failureCode"/>): its status and reason, and <c>payment.failed</c>.</summary>

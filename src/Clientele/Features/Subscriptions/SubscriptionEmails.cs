@@ -48,7 +48,7 @@ public sealed class SubscriptionEmails(EmailOutbox outbox, IStringLocalizer<Chec
         }
         var culture = PortalCultures.Resolve(row.PortalCulture);
         using var scope = CultureScope.Use(culture);
-        var regional = CultureInfo.CreateSpecificCulture(culture.Name);
+        var regional = CurrencyFormats.SpecificCulture(culture.Name);
         var amount = Currency.Find(row.Currency).Format(row.Amount, regional);
         var date = row.NextBillingDate.ToString("D", regional);
         var name = kind.ToString();

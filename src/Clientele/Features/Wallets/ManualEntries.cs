@@ -24,25 +24,40 @@ public sealed class ManualEntries(NpgsqlDataSource dataSource, WalletLedger ledg
     public async Task<ManualEntryOutcome> PostAsync(Tenant tenant, string customerId, ManualEntry input, CancellationToken cancellationToken = default)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var entryId = Ids.New(Ids.WalletTransaction);
-        if (input.IdempotencyKey is { } key && !await ClaimAsync(connection, transaction, tenant, customerId, input, key, entryId, cancellationToken))
-        {
-            await transaction.RollbackAsync(cancellationToken);
-            return await ReplayAsync(connection, tenant, customerId, input, key, cancellationToken);
-        }
-
         var change = new LedgerChange(customerId, new Money(input.Amount, input.Currency), input.IsCredit, LedgerEventType.MerchantAdjustment, input.Reason);
-        var outcome = await ledger.ApplyAsync(connection, transaction, tenant, change, entryId, cancellationToken);
+        LedgerOutcome outcome;
+        if (input.IdempotencyKey is not { } key)
+        {
+            // One statement that commits alone: the wallet row is locked for that one round trip only.
+            outcome = await ledger.ApplyAsync(connection, null, tenant, change, cancellationToken: cancellationToken);
+        }
+        else
+        {
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            var entryId = Ids.New(Ids.WalletTransaction);
+            if (!await ClaimAsync(connection, transaction, tenant, customerId, input, key, entryId, cancellationToken))
+            {
+                await transaction.RollbackAsync(cancellationToken);
+                return await ReplayAsync(connection, tenant, customerId, input, key, cancellationToken);
+            }
+            outcome = await ledger.ApplyAsync(connection, transaction, tenant, change, entryId, cancellationToken);
+            if (outcome is LedgerOutcome.Applied)
+            {
+                await transaction.CommitAsync(cancellationToken);
+            }
+            else
+            {
+                // Also releases the claimed key: a refused request may be retried with the same key.
+                await transaction.RollbackAsync(cancellationToken);
+            }
+        }
         if (outcome is not LedgerOutcome.Applied applied)
         {
-            // Also releases the claimed key: a refused request may be retried with the same key.
-            await transaction.RollbackAsync(cancellationToken);
-            logger.LogInformation("Wallet entry refused ({Outcome}) for {CustomerId} {Currency} {Amount}", outcome.GetType().Name, customerId, input.Currency.Code, input.Amount);
+            logger.LogDebug("Wallet entry refused ({Outcome}) for {CustomerId} {Currency} {Amount}", outcome.GetType().Name, customerId, input.Currency.Code, input.Amount);
             return new ManualEntryOutcome.Refused(outcome);
         }
-        await transaction.CommitAsync(cancellationToken);
-        logger.LogInformation("Wallet entry {EntryId}: {Direction} {Amount} {Currency} for {CustomerId}, balance {Balance}",
+        // Debug: at ledger rates a line per entry costs more than the entry; the ledger itself is the record.
+        logger.LogDebug("Wallet entry {EntryId}: {Direction} {Amount} {Currency} for {CustomerId}, balance {Balance}",
             applied.Entry.Id, input.IsCredit ? "credit" : "debit", input.Amount, input.Currency.Code, customerId, applied.Wallet.Balance);
         return new ManualEntryOutcome.Done(applied.Wallet, Replayed: false);
     }

@@ -35,11 +35,17 @@ public abstract record LedgerOutcome
 /// The only way money moves in a wallet. Each change is one SQL statement: a guarded update of the
 /// balance (an upsert for credits, <c>balance &gt;= amount</c> for debits) whose RETURNING feeds the
 /// ledger insert, so before/after balances come from the row PostgreSQL locked, never from a read
-/// in C#. Other features (billing, refunds) call it inside their own transaction.
+/// in C#. The same statement writes the webhook event, so the wallet row stays locked only for one round
+/// trip (and the commit). Other features (billing, refunds) call it inside their own transaction.
 /// </summary>
-public sealed class WalletLedger(TimeProvider clock, WebhookOutbox webhooks)
+public sealed class WalletLedger(TimeProvider clock)
 {
-    private const string CreditSql = $"""
+    // The event is rendered before the statement, with markers where the balances go: only the locked row knows
+    // them, and the statement splices them in, so entry, ledger row and event are one round trip.
+    private static readonly string EventCtes = WebhookDraft.Ctes("e",
+        "replace(replace(@webhookPayload, @beforeMark, e.before_balance::text), @afterMark, e.after_balance::text)");
+
+    private static readonly string CreditSql = $"""
         WITH w AS (
             INSERT INTO wallets (business_id, mode, customer_id, currency, balance, created_at, updated_at)
             SELECT c.business_id, c.mode, c.id, @currency, @amount,
@@ -58,11 +64,12 @@ public sealed class WalletLedger(TimeProvider clock, WebhookOutbox webhooks)
             SELECT @id, @businessId, @mode, w.customer_id, w.currency, @amount, true, @eventType, w.balance - @amount, w.balance, @reason, @referenceObjectId, @now
             FROM w
             RETURNING {LedgerEntry.Columns}
-        )
+        ),
+        {EventCtes}
         SELECT e.*, w.created_at AS wallet_created_at FROM e, w
         """;
 
-    private const string DebitSql = $"""
+    private static readonly string DebitSql = $"""
         WITH w AS (
             UPDATE wallets SET balance = balance - @amount, updated_at = @now
             WHERE business_id = @businessId AND mode = @mode AND customer_id = @customerId AND currency = @currency
@@ -74,18 +81,20 @@ public sealed class WalletLedger(TimeProvider clock, WebhookOutbox webhooks)
             SELECT @id, @businessId, @mode, w.customer_id, w.currency, @amount, false, @eventType, w.balance + @amount, w.balance, @reason, @referenceObjectId, @now
             FROM w
             RETURNING {LedgerEntry.Columns}
-        )
+        ),
+        {EventCtes}
         SELECT e.*, w.created_at AS wallet_created_at FROM e, w
         """;
 
     /// <summary>
-    /// Applies the change inside the caller's transaction (the caller commits or rolls back). A
-    /// refused change writes nothing and leaves the transaction usable.
+    /// Applies the change inside the caller's transaction (the caller commits or rolls back), or, with no
+    /// transaction, as a statement that commits alone. A refused change writes nothing and leaves the
+    /// transaction usable.
     /// </summary>
     /// <param name="entryId">The new entry's id, when the caller must know it first (idempotency records).</param>
     public async Task<LedgerOutcome> ApplyAsync(
         NpgsqlConnection connection,
-        NpgsqlTransaction transaction,
+        NpgsqlTransaction? transaction,
         Tenant tenant,
         LedgerChange change,
         string? entryId = null,
@@ -95,27 +104,40 @@ public sealed class WalletLedger(TimeProvider clock, WebhookOutbox webhooks)
         {
             throw new ArgumentOutOfRangeException(nameof(change), change.Amount, "A ledger amount is a positive number of minor units.");
         }
-        var parameters = new
+        // PostgreSQL keeps microseconds: the event must show the time exactly as the entry's row does.
+        var ticks = clock.GetUtcNow().UtcTicks;
+        var now = new DateTime(ticks - (ticks % 10), DateTimeKind.Utc);
+        var id = entryId ?? Ids.New(Ids.WalletTransaction);
+        var eventType = change.EventType.ToWire();
+        var marker = Guid.NewGuid().ToString("N");
+        var (beforeMark, afterMark) = ($"before-{marker}", $"after-{marker}");
+        var expected = new LedgerEntryResponse(id, tenant.BusinessId, change.CustomerId, change.Currency.Code, change.Amount, change.IsCredit, eventType,
+            0, 0, change.Reason, change.ReferenceObjectId, now);
+        var draft = WebhookOutbox.Draft(tenant, WebhookType(change), "CreditLedgerEntry", expected, now, data =>
         {
-            id = entryId ?? Ids.New(Ids.WalletTransaction),
-            businessId = tenant.BusinessId,
-            mode = tenant.ModeText,
+            data["before_balance"] = beforeMark;
+            data["after_balance"] = afterMark;
+        });
+        var parameters = new DynamicParameters(new
+        {
+            id,
             customerId = change.CustomerId,
             currency = change.Currency.Code,
             amount = change.Amount,
-            eventType = change.EventType.ToWire(),
+            eventType,
             reason = change.Reason,
             referenceObjectId = change.ReferenceObjectId,
-            now = clock.GetUtcNow().UtcDateTime,
-        };
+            now,
+            beforeMark = $"\"{beforeMark}\"",
+            afterMark = $"\"{afterMark}\"",
+        });
+        draft.AddParameters(parameters, tenant);
         var rows = await connection.QueryAsync<LedgerEntry, WalletStamp, LedgerOutcome.Applied>(
             new CommandDefinition(change.IsCredit ? CreditSql : DebitSql, parameters, transaction, cancellationToken: cancellationToken),
             (entry, stamp) => new(entry, new Wallet(entry.CustomerId, entry.Currency, entry.AfterBalance, stamp.WalletCreatedAt, entry.CreatedAt)),
             splitOn: "wallet_created_at");
         if (rows.FirstOrDefault() is { } applied)
         {
-            // The event commits or rolls back with the entry it describes.
-            await webhooks.EnqueueAsync(connection, transaction, tenant, WebhookType(change), "CreditLedgerEntry", applied.Entry.ToResponse(), cancellationToken);
             return applied;
         }
 

@@ -20,6 +20,12 @@ public sealed class WalletStore(NpgsqlDataSource dataSource, IOptionsMonitor<Wal
     public async Task<CustomerWallets?> ListWalletsAsync(Tenant tenant, string customerId, CancellationToken cancellationToken = default)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await ListWalletsAsync(connection, tenant, customerId, cancellationToken);
+    }
+
+    /// <summary>As <see cref="ListWalletsAsync(Tenant, string, CancellationToken)"/>, on a connection the caller holds (a page's request connection).</summary>
+    public async Task<CustomerWallets?> ListWalletsAsync(NpgsqlConnection connection, Tenant tenant, string customerId, CancellationToken cancellationToken)
+    {
         var wallets = (await connection.QueryAsync<Wallet>(new CommandDefinition("""
             SELECT c.id AS customer_id, cur.currency, coalesce(w.balance, 0) AS balance,
                    coalesce(w.created_at, c.created_at) AS created_at, coalesce(w.updated_at, c.created_at) AS updated_at
@@ -45,6 +51,24 @@ public sealed class WalletStore(NpgsqlDataSource dataSource, IOptionsMonitor<Wal
     public async Task<IReadOnlyList<LedgerEntry>?> ListEntriesAsync(Tenant tenant, string customerId, Currency? currency, Paging paging, CancellationToken cancellationToken = default)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await ListEntriesAsync(connection, tenant, customerId, currency, paging.Size, paging.Offset, cancellationToken);
+    }
+
+    /// <summary>
+    /// One page of entries and whether an older page exists, in one query (a page plus one row), on a
+    /// connection the caller holds. Null when the customer is not the tenant's.
+    /// </summary>
+    public async Task<(IReadOnlyList<LedgerEntry> Entries, bool HasOlder)?> ListEntryPageAsync(NpgsqlConnection connection, Tenant tenant, string customerId, Currency? currency, Paging paging, CancellationToken cancellationToken)
+    {
+        if (await ListEntriesAsync(connection, tenant, customerId, currency, paging.Size + 1, paging.Offset, cancellationToken) is not { } rows)
+        {
+            return null;
+        }
+        return rows.Count > paging.Size ? ([.. rows.Take(paging.Size)], true) : (rows, false);
+    }
+
+    private static async Task<IReadOnlyList<LedgerEntry>?> ListEntriesAsync(NpgsqlConnection connection, Tenant tenant, string customerId, Currency? currency, int limit, long offset, CancellationToken cancellationToken)
+    {
         var entries = (await connection.QueryAsync<LedgerEntry>(new CommandDefinition($"""
             SELECT {LedgerEntry.Columns} FROM wallet_ledger_entries
             WHERE business_id = @businessId AND mode = @mode AND customer_id = @customerId
@@ -52,7 +76,7 @@ public sealed class WalletStore(NpgsqlDataSource dataSource, IOptionsMonitor<Wal
             ORDER BY seq DESC
             LIMIT @limit OFFSET @offset
             """,
-            new { businessId = tenant.BusinessId, mode = tenant.ModeText, customerId, currency = currency?.Code, limit = paging.Size, offset = paging.Offset },
+            new { businessId = tenant.BusinessId, mode = tenant.ModeText, customerId, currency = currency?.Code, limit, offset },
             cancellationToken: cancellationToken))).AsList();
         if (entries.Count == 0 && !await CustomerExistsAsync(connection, null, tenant, customerId, cancellationToken))
         {

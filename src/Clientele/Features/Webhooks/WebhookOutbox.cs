@@ -17,11 +17,26 @@ public sealed class WebhookOutbox(TimeProvider clock)
     /// <param name="payloadType">The reference's discriminator in <c>data.payload_type</c>, e.g. "Payment", "Subscription".</param>
     public async Task<string> EnqueueAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Tenant tenant, string type, string payloadType, object data, CancellationToken cancellationToken)
     {
+        var draft = Draft(tenant, type, payloadType, data, clock.GetUtcNow().UtcDateTime);
+        var parameters = new DynamicParameters();
+        draft.AddParameters(parameters, tenant);
+        await connection.ExecuteAsync(new CommandDefinition($"""
+            WITH {WebhookDraft.Ctes("(SELECT 1) AS source", "@webhookPayload")}
+            SELECT 1
+            """, parameters, transaction, cancellationToken: cancellationToken));
+        return draft.EventId;
+    }
+
+    /// <summary>
+    /// An event rendered but not yet written, for a change whose own statement writes it (<see cref="WebhookDraft.Ctes"/>),
+    /// so the change and its event take one round trip. <paramref name="edit"/> may adjust <c>data</c> before it is frozen.
+    /// </summary>
+    public static WebhookDraft Draft(Tenant tenant, string type, string payloadType, object data, DateTime now, Action<JsonObject>? edit = null)
+    {
         if (!WebhookEventTypes.All.Contains(type))
         {
             throw new ArgumentException($"Unknown webhook event type '{type}'.", nameof(type));
         }
-        var now = clock.GetUtcNow().UtcDateTime;
         var dataNode = JsonSerializer.SerializeToNode(data, data.GetType(), ApiJson.Options) as JsonObject
             ?? throw new ArgumentException("Webhook data must serialize to a JSON object.", nameof(data));
         dataNode["payload_type"] = payloadType;
@@ -30,6 +45,7 @@ public sealed class WebhookOutbox(TimeProvider clock)
             // No bearer token at rest: the dispatcher puts it back when it sends (DocumentAccess).
             dataNode["invoice_url"] = Invoices.DocumentAccess.WithoutToken(invoiceUrl.GetValue<string>());
         }
+        edit?.Invoke(dataNode);
         var envelope = new JsonObject
         {
             ["business_id"] = tenant.BusinessId,
@@ -37,20 +53,43 @@ public sealed class WebhookOutbox(TimeProvider clock)
             ["timestamp"] = JsonSerializer.SerializeToNode(now, ApiJson.Options),
             ["data"] = dataNode,
         };
+        return new WebhookDraft(Ids.New(Ids.WebhookEvent), type, envelope.ToJsonString(ApiJson.Options), now);
+    }
+}
 
-        var eventId = Ids.New(Ids.WebhookEvent);
-        await connection.ExecuteAsync(new CommandDefinition("""
+/// <summary>An event's row, ready to insert: its id, type, exact envelope text and time.</summary>
+public sealed record WebhookDraft(string EventId, string Type, string Payload, DateTime CreatedAt)
+{
+    /// <summary>
+    /// Two CTEs (<c>webhook_event</c>, <c>webhook_delivery</c>) that write the event, and one pending delivery per
+    /// endpoint that wants it, once per row of <paramref name="source"/> (a CTE or table expression yielding
+    /// one row when the change happened, none when it was refused). <paramref name="payload"/> is the SQL of
+    /// the envelope text, <c>@webhookPayload</c> or an expression over it and the source.
+    /// Parameters: <see cref="AddParameters"/>, plus <c>@businessId</c> and <c>@mode</c>.
+    /// </summary>
+    public static string Ctes(string source, string payload) => $"""
+        webhook_event AS (
             INSERT INTO webhook_events (id, business_id, mode, type, payload, created_at)
-            VALUES (@eventId, @businessId, @mode, @type, @payload, @now);
-
+            SELECT @webhookEventId, @businessId, @mode, @webhookType, {payload}, @webhookNow
+            FROM {source}
+            RETURNING id
+        ),
+        webhook_delivery AS (
             INSERT INTO webhook_deliveries (id, business_id, mode, event_id, endpoint_id, next_attempt_at, created_at)
-            SELECT 'whd_' || replace(gen_random_uuid()::text, '-', ''), e.business_id, e.mode, @eventId, e.id, @now, @now
-            FROM webhook_endpoints e
+            SELECT 'whd_' || replace(gen_random_uuid()::text, '-', ''), e.business_id, e.mode, ev.id, e.id, @webhookNow, @webhookNow
+            FROM webhook_event ev, webhook_endpoints e
             WHERE e.business_id = @businessId AND e.mode = @mode AND NOT e.disabled AND e.deleted_at IS NULL
-              AND (cardinality(e.filter_types) = 0 OR @type = ANY (e.filter_types));
-            """,
-            new { eventId, businessId = tenant.BusinessId, mode = tenant.ModeText, type, payload = envelope.ToJsonString(ApiJson.Options), now },
-            transaction, cancellationToken: cancellationToken));
-        return eventId;
+              AND (cardinality(e.filter_types) = 0 OR @webhookType = ANY (e.filter_types))
+        )
+        """;
+
+    public void AddParameters(DynamicParameters parameters, Tenant tenant)
+    {
+        parameters.Add("webhookEventId", EventId);
+        parameters.Add("webhookType", Type);
+        parameters.Add("webhookPayload", Payload);
+        parameters.Add("webhookNow", CreatedAt);
+        parameters.Add("businessId", tenant.BusinessId);
+        parameters.Add("mode", tenant.ModeText);
     }
 }

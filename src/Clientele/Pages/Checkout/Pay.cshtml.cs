@@ -6,6 +6,7 @@ using Clientele.Features.Portal.Localization;
 using Clientele.Features.Portal.Subscriptions;
 using Clientele.Features.Subscriptions;
 using Clientele.Platform;
+using Clientele.Platform.Hosting;
 using Clientele.Primitives;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -194,7 +195,7 @@ public sealed class PayModel(
     private async Task<bool> LoadAsync(string sessionId, CancellationToken cancellationToken)
     {
         // The URL is the capability: keep it out of caches and referrers.
-        Response.Headers.CacheControl = "no-store";
+        Response.Headers.CacheControl = PageSecurity.NoCacheNoStore;
         Response.Headers["Referrer-Policy"] = "no-referrer";
         if (await sessions.FindAsync(sessionId, cancellationToken) is not { } session || await businesses.FindAsync(session.BusinessId, cancellationToken) is not { } business)
         {

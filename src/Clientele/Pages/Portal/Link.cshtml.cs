@@ -3,6 +3,7 @@ using Clientele.Features.Portal.Access;
 using Clientele.Features.Portal.Profile;
 using Clientele.Features.Portal.Sessions;
 using Clientele.Features.Portal.Shell;
+using Clientele.Platform.Hosting;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
@@ -26,7 +27,7 @@ public sealed class LinkModel(PortalAccess access, ProfileOperations profile) : 
 
     public async Task<IActionResult> OnGetAsync(string token)
     {
-        Response.Headers.CacheControl = "no-store";
+        Response.Headers.CacheControl = PageSecurity.NoCacheNoStore;
         Link = await access.PeekAsync(token, PortalMode.Of(HttpContext), HttpContext.RequestAborted);
         State = Link?.State ?? LinkState.Unknown;
         ViewData["Brand"] = Link?.Brand;
@@ -39,7 +40,7 @@ public sealed class LinkModel(PortalAccess access, ProfileOperations profile) : 
 
     public async Task<IActionResult> OnPostAsync(string token)
     {
-        Response.Headers.CacheControl = "no-store";
+        Response.Headers.CacheControl = PageSecurity.NoCacheNoStore;
         var mode = PortalMode.Of(HttpContext);
         Link = await access.PeekAsync(token, mode, HttpContext.RequestAborted);
         ViewData["Brand"] = Link?.Brand;

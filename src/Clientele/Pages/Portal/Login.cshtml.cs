@@ -3,6 +3,7 @@ using Clientele.Features.Businesses;
 using Clientele.Features.Portal.Access;
 using Clientele.Features.Portal.Sessions;
 using Clientele.Features.Portal.Shell;
+using Clientele.Platform.Hosting;
 using Clientele.Primitives;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -70,7 +71,7 @@ public sealed class LoginModel(BusinessStore businesses, PortalAccess access, IO
 
     private async Task<bool> LoadAsync(string businessId)
     {
-        Response.Headers.CacheControl = "no-store";
+        Response.Headers.CacheControl = PageSecurity.NoCacheNoStore;
         if (!Ids.LooksLike(businessId, Ids.Business) || await businesses.FindAsync(businessId, HttpContext.RequestAborted) is not { } business)
         {
             return false;

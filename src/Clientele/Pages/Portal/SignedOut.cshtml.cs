@@ -1,5 +1,6 @@
 using Clientele.Features.Businesses;
 using Clientele.Features.Portal.Sessions;
+using Clientele.Platform.Hosting;
 using Clientele.Primitives;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
@@ -12,7 +13,7 @@ public sealed class SignedOutModel(BusinessStore businesses) : PageModel
 
     public async Task OnGetAsync(string? business)
     {
-        Response.Headers.CacheControl = "no-store";
+        Response.Headers.CacheControl = PageSecurity.NoCacheNoStore;
         if (Ids.LooksLike(business, Ids.Business) && await businesses.FindAsync(business!, HttpContext.RequestAborted) is { } found)
         {
             Brand = new PortalBrand(found.Id, found.Name, found.LogoUrl, found.AccentColor, found.SupportEmail);

@@ -29,6 +29,14 @@ public static class DataServices
             {
                 dataSource.ConnectionStringBuilder.MaxPoolSize = options.MaxPoolSize;
             }
+            if (!given.ContainsKey("No Reset On Close") && !given.ContainsKey("NoResetOnClose"))
+            {
+                // Npgsql otherwise sends DISCARD ALL with the first command after every borrow. Nothing here
+                // leaves session state on a connection (no SET, LISTEN, temp tables or prepared statements; the
+                // migrator unlocks its advisory lock in a finally), and an open transaction is still rolled back
+                // when a connection goes back to the pool.
+                dataSource.ConnectionStringBuilder.NoResetOnClose = true;
+            }
             if (!given.ContainsKey("Timeout"))
             {
                 dataSource.ConnectionStringBuilder.Timeout = Math.Max(1, (int)options.ConnectionWait.TotalSeconds);
@@ -36,6 +44,7 @@ public static class DataServices
             dataSource.UseLoggerFactory(sp.GetRequiredService<ILoggerFactory>());
             return dataSource.Build();
         });
+        builder.Services.AddScoped<RequestConnection>();
         builder.Services.AddSingleton<Migrator>();
         builder.Services.AddHostedService<MigrateOnStartup>();
         return builder;

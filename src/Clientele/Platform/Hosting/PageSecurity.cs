@@ -18,6 +18,12 @@ namespace Clientele.Platform.Hosting;
 /// </summary>
 public static class PageSecurity
 {
+    /// <summary>
+    /// What antiforgery sets on any response that carries a token. A page that sets its own no-cache header
+    /// sets this one, since antiforgery logs a warning each time it replaces a value without <c>no-cache</c>.
+    /// </summary>
+    public const string NoCacheNoStore = "no-cache, no-store";
+
     public const string Policy = "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src * data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
     /// <summary>The policy for a page whose form may end in a redirect elsewhere (checkout's <c>return_url</c>).</summary>

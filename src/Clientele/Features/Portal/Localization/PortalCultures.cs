@@ -1,4 +1,5 @@
 using System.Globalization;
+using Clientele.Primitives;
 using Microsoft.AspNetCore.Localization;
 
 namespace Clientele.Features.Portal.Localization;
@@ -62,13 +63,14 @@ public static class PortalCultures
 
     /// <summary>
     /// Texts come from the language ("es"); numbers, dates and money need a region's conventions, so
-    /// formatting uses the language's default specific culture ("es" → "es-ES", "en" → "en-US").
+    /// formatting uses the language's default specific culture ("es" → "es-ES", "en" → "en-US"), built
+    /// once per language (<see cref="CurrencyFormats.SpecificCulture"/>), not per request.
     /// </summary>
     public static IApplicationBuilder UseSpecificFormattingCulture(this IApplicationBuilder app) => app.Use(async (context, next) =>
     {
         if (CultureInfo.CurrentCulture.IsNeutralCulture)
         {
-            CultureInfo.CurrentCulture = CultureInfo.CreateSpecificCulture(CultureInfo.CurrentCulture.Name);
+            CultureInfo.CurrentCulture = CurrencyFormats.SpecificCulture(CultureInfo.CurrentCulture.Name);
         }
         await next(context);
     });

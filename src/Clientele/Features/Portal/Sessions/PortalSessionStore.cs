@@ -44,6 +44,14 @@ public sealed class PortalSessionStore(NpgsqlDataSource dataSource, IOptions<Por
         return token;
     }
 
+    /// <summary>
+    /// How finely a session's last use is recorded: a page view writes <c>last_seen_at</c> only when the
+    /// recorded time is at least this old, so browsing costs a write a minute, not a write (and a WAL
+    /// flush) per page. The idle timeout counts from the recorded time, so it is exact to this granularity:
+    /// a session may end up to this much sooner after its true last use, never later.
+    /// </summary>
+    public static readonly TimeSpan ActivityGranularity = TimeSpan.FromMinutes(1);
+
     /// <summary>The live session for a cookie token in this mode (touching its idle clock), or null.</summary>
     public async Task<PortalSession?> ResolveAsync(string? token, Mode mode, CancellationToken cancellationToken)
     {
@@ -51,22 +59,39 @@ public sealed class PortalSessionStore(NpgsqlDataSource dataSource, IOptions<Por
         {
             return null;
         }
-        var now = clock.GetUtcNow().UtcDateTime;
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await ResolveAsync(connection, token, mode, cancellationToken);
+    }
+
+    /// <summary>As <see cref="ResolveAsync(string?, Mode, CancellationToken)"/>, on the request's connection; one statement.</summary>
+    public async Task<PortalSession?> ResolveAsync(NpgsqlConnection connection, string? token, Mode mode, CancellationToken cancellationToken)
+    {
+        if (!PortalTokens.LooksValid(token))
+        {
+            return null;
+        }
+        var now = clock.GetUtcNow().UtcDateTime;
+        // The UPDATE matches no row unless the recorded use is a minute old: then the statement writes
+        // nothing and its commit needs no WAL flush.
         var row = await connection.QuerySingleOrDefaultAsync<SessionRow>(new CommandDefinition("""
-            WITH touched AS (
-                UPDATE portal_sessions SET last_seen_at = @now
+            WITH live AS (
+                SELECT token_hash, id, business_id, mode, customer_id, return_url, unified_session_id, expires_at, last_seen_at
+                FROM portal_sessions
                 WHERE token_hash = @hash AND mode = @mode AND revoked_at IS NULL AND expires_at > @now AND last_seen_at > @idleCutoff
-                RETURNING id, business_id, mode, customer_id, return_url, unified_session_id, expires_at
+            ),
+            touched AS (
+                UPDATE portal_sessions s SET last_seen_at = @now
+                FROM live
+                WHERE s.token_hash = live.token_hash AND live.last_seen_at <= @touchCutoff AND s.last_seen_at <= @touchCutoff
             )
             SELECT t.id AS session_id, t.business_id, t.customer_id, t.return_url, t.unified_session_id, t.expires_at,
                    c.name AS customer_name, c.email AS customer_email, c.phone_number AS customer_phone,
                    b.name AS business_name, b.logo_url, b.accent_color, b.support_email
-            FROM touched t
+            FROM live t
             JOIN customers c ON c.id = t.customer_id AND c.business_id = t.business_id AND c.mode = t.mode
             JOIN businesses b ON b.id = t.business_id
             """,
-            new { now, hash = PortalTokens.Hash(token!), mode = mode.ToDb(), idleCutoff = now - options.Value.SessionIdleTimeout },
+            new { now, hash = PortalTokens.Hash(token!), mode = mode.ToDb(), idleCutoff = now - options.Value.SessionIdleTimeout, touchCutoff = now - ActivityGranularity },
             cancellationToken: cancellationToken));
         return row is null ? null : new PortalSession(row.SessionId, mode, row.CustomerId, row.CustomerName, row.CustomerEmail, row.CustomerPhone,
             row.ReturnUrl, row.UnifiedSessionId, row.ExpiresAt, new PortalBrand(row.BusinessId, row.BusinessName, row.LogoUrl, row.AccentColor, row.SupportEmail));
@@ -80,6 +105,16 @@ public sealed class PortalSessionStore(NpgsqlDataSource dataSource, IOptions<Por
             return null;
         }
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await FindBusinessOfAsync(connection, token, mode, cancellationToken);
+    }
+
+    /// <summary>As <see cref="FindBusinessOfAsync(string?, Mode, CancellationToken)"/>, on the request's connection.</summary>
+    public async Task<string?> FindBusinessOfAsync(NpgsqlConnection connection, string? token, Mode mode, CancellationToken cancellationToken)
+    {
+        if (!PortalTokens.LooksValid(token))
+        {
+            return null;
+        }
         return await connection.QuerySingleOrDefaultAsync<string>(new CommandDefinition(
             "SELECT business_id FROM portal_sessions WHERE token_hash = @hash AND mode = @mode",
             new { hash = PortalTokens.Hash(token!), mode = mode.ToDb() }, cancellationToken: cancellationToken));

@@ -1,6 +1,9 @@
 using Clientele.Features.Portal.Sessions;
+using Clientele.Platform.Data;
+using Clientele.Platform.Hosting;
 using Microsoft.AspNetCore.Mvc.Filters;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Npgsql;
 
 namespace Clientele.Features.Portal.Shell;
 
@@ -21,15 +24,18 @@ public abstract class PortalPageModel : PageModel
 
     public override async Task OnPageHandlerExecutionAsync(PageHandlerExecutingContext context, PageHandlerExecutionDelegate next)
     {
-        Response.Headers.CacheControl = "no-store, max-age=0";
+        // The value antiforgery sets on every page with a form: setting it first keeps antiforgery from
+        // logging a warning that it overrode ours on each page served.
+        Response.Headers.CacheControl = PageSecurity.NoCacheNoStore;
         Response.Headers.Pragma = "no-cache";
         var mode = PortalMode.Of(HttpContext);
         var sessions = HttpContext.RequestServices.GetRequiredService<PortalSessionStore>();
         var token = Request.Cookies[PortalCookies.SessionName(HttpContext, mode)];
-        var session = await sessions.ResolveAsync(token, mode, HttpContext.RequestAborted);
+        var connection = await ConnectionAsync();
+        var session = await sessions.ResolveAsync(connection, token, mode, HttpContext.RequestAborted);
         if (session is null)
         {
-            var businessId = await sessions.FindBusinessOfAsync(token, mode, HttpContext.RequestAborted);
+            var businessId = await sessions.FindBusinessOfAsync(connection, token, mode, HttpContext.RequestAborted);
             if (token is not null)
             {
                 PortalCookies.DeleteSession(HttpContext, mode);
@@ -44,4 +50,8 @@ public abstract class PortalPageModel : PageModel
         ViewData["Section"] = Section;
         await next();
     }
+
+    /// <summary>The request's one pooled connection (the session was read on it), for the page's own reads.</summary>
+    protected ValueTask<NpgsqlConnection> ConnectionAsync() =>
+        HttpContext.RequestServices.GetRequiredService<RequestConnection>().GetAsync(HttpContext.RequestAborted);
 }

@@ -211,9 +211,11 @@ public sealed class SubscriptionCharges(
         var emailQueued = false;
         if (succeeded)
         {
-            await payments.SucceededAsync(connection, transaction, tenant, charge.PaymentId, result?.ChargeId, card: null, now, cancellationToken);
+            var issued = await payments.RecordSucceededAsync(connection, transaction, tenant, charge.PaymentId, result?.ChargeId, card: null, now, cancellationToken);
             emailQueued = true;
             await transitions.OnSucceededAsync(connection, transaction, subscription, settled, stored, now, cancellationToken);
+            // Last: the business's invoice counter stays locked from here to the commit, so its renewals take short turns.
+            await payments.NumberInvoiceAndQueueReceiptAsync(connection, transaction, tenant, issued, cancellationToken);
         }
         else
         {

@@ -29,7 +29,8 @@ public sealed class WalletsModel(WalletStore wallets) : PortalPageModel
 
     public async Task<IActionResult> OnGetAsync(string? currency, [FromQuery(Name = "page_number")] int pageNumber = 0)
     {
-        var found = await wallets.ListWalletsAsync(Portal.Tenant, Portal.CustomerId, HttpContext.RequestAborted);
+        var connection = await ConnectionAsync();
+        var found = await wallets.ListWalletsAsync(connection, Portal.Tenant, Portal.CustomerId, HttpContext.RequestAborted);
         if (found is null)
         {
             return NotFound();
@@ -38,10 +39,7 @@ public sealed class WalletsModel(WalletStore wallets) : PortalPageModel
         CurrencyFilter = Currency.TryFind(currency, out var chosen) ? chosen.Code : null;
         PageNumber = Math.Clamp(pageNumber, 0, 100_000);
         Currency? filter = CurrencyFilter is null ? null : chosen;
-        Entries = await wallets.ListEntriesAsync(Portal.Tenant, Portal.CustomerId, filter, new Paging(PageNumber, PageSize), HttpContext.RequestAborted) ?? [];
-        // The first entry of the next page, if any, tells whether there is an older page.
-        var next = await wallets.ListEntriesAsync(Portal.Tenant, Portal.CustomerId, filter, new Paging((PageNumber + 1) * PageSize, 1), HttpContext.RequestAborted) ?? [];
-        HasOlder = next.Count > 0;
+        (Entries, HasOlder) = await wallets.ListEntryPageAsync(connection, Portal.Tenant, Portal.CustomerId, filter, new Paging(PageNumber, PageSize), HttpContext.RequestAborted) ?? ([], false);
         return Page();
     }
 }

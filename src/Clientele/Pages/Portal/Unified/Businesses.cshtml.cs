@@ -1,5 +1,6 @@
 using Clientele.Features.Portal.Shell;
 using Clientele.Features.Portal.Unified;
+using Clientele.Platform.Hosting;
 using Clientele.Primitives;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -41,7 +42,7 @@ public sealed class BusinessesModel(UnifiedPortal unified) : PageModel
 
     private async Task<IActionResult?> ResolveAsync()
     {
-        Response.Headers.CacheControl = "no-store, max-age=0";
+        Response.Headers.CacheControl = PageSecurity.NoCacheNoStore;
         if (PortalMode.Of(HttpContext) != Mode.Live)
         {
             return NotFound();

@@ -2,6 +2,7 @@ using System.Globalization;
 using Clientele.Features.Portal.Access;
 using Clientele.Features.Portal.Shell;
 using Clientele.Features.Portal.Unified;
+using Clientele.Platform.Hosting;
 using Clientele.Primitives;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -42,7 +43,7 @@ public sealed class IndexModel(UnifiedPortal unified, IOptions<Clientele.Feature
         {
             return NotFound();
         }
-        Response.Headers.CacheControl = "no-store";
+        Response.Headers.CacheControl = PageSecurity.NoCacheNoStore;
         var email = EmailAddress.Normalize(Email);
         if (email is null)
         {

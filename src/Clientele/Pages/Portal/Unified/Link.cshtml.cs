@@ -1,6 +1,7 @@
 using Clientele.Features.Portal.Access;
 using Clientele.Features.Portal.Shell;
 using Clientele.Features.Portal.Unified;
+using Clientele.Platform.Hosting;
 using Clientele.Primitives;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -18,7 +19,7 @@ public sealed class LinkModel(UnifiedPortal unified) : PageModel
         {
             return NotFound();
         }
-        Response.Headers.CacheControl = "no-store";
+        Response.Headers.CacheControl = PageSecurity.NoCacheNoStore;
         State = await unified.PeekAsync(token, HttpContext.RequestAborted);
         if (State != LinkState.Valid)
         {
@@ -33,7 +34,7 @@ public sealed class LinkModel(UnifiedPortal unified) : PageModel
         {
             return NotFound();
         }
-        Response.Headers.CacheControl = "no-store";
+        Response.Headers.CacheControl = PageSecurity.NoCacheNoStore;
         var outcome = await unified.RedeemAsync(token, Request.Cookies[PortalCookies.UnifiedName(HttpContext)], HttpContext.RequestAborted);
         if (outcome is UnifiedRedeemOutcome.SignedIn signedIn)
         {
