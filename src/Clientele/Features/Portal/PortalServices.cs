@@ -32,6 +32,7 @@ public static class PortalServices
         builder.Services.AddSingleton<PaymentMethods.PortalPaymentMethods>();
         builder.Services.AddSingleton<LicenseKeys.PortalLicenseKeys>();
         builder.Services.AddSingleton<Subscriptions.PortalPlans>();
+        builder.Services.AddSingleton<Overview.PortalOverview>();
         builder.Services.AddSingleton<UnifiedPortal>();
         builder.Services.AddHostedService<PortalMaintenance>();
         builder.Services.AddSingleton<Platform.Hosting.BackgroundWork>();

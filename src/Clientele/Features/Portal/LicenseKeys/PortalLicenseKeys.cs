@@ -60,12 +60,6 @@ public sealed class PortalLicenseKeys(NpgsqlDataSource dataSource)
     public async Task<PortalLicenseKey?> FindAsync(PortalSession session, string keyId, CancellationToken cancellationToken) =>
         (await ReadAsync(session, keyId, cancellationToken)).SingleOrDefault();
 
-    /// <summary>How many keys the customer has (the overview's count), in one query.</summary>
-    public async Task<int> CountAsync(NpgsqlConnection connection, PortalSession session, CancellationToken cancellationToken) =>
-        await connection.ExecuteScalarAsync<int>(new CommandDefinition(
-            "SELECT count(*) FROM license_keys WHERE customer_id = @customerId AND business_id = @businessId AND mode = @mode",
-            Args(session, null), cancellationToken: cancellationToken));
-
     private async Task<IReadOnlyList<PortalLicenseKey>> ReadAsync(PortalSession session, string? keyId, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
