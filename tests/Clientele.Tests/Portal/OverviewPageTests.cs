@@ -4,8 +4,8 @@ using Clientele.Tests.Checkout;
 using Clientele.Tests.Infrastructure;
 using Clientele.Tests.Subscriptions;
 using Dapper;
-using Npgsql;
 using Microsoft.Playwright;
+using Npgsql;
 
 namespace Clientele.Tests.Portal;
 
