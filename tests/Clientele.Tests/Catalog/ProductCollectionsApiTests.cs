@@ -118,6 +118,7 @@ public sealed class ProductCollectionsApiTests(AppFixture app)
         Assert.False(defaults["allow_plan_changes"]!.GetValue<bool>());
         Assert.True(defaults["allow_customer_cancel"]!.GetValue<bool>());
         Assert.False(defaults["allow_customer_pause"]!.GetValue<bool>());
+        Assert.Equal("prorated_immediately", defaults.Str("portal_proration_mode"));
 
         var changed = await business.Test.PatchJsonAsync("/settings/subscriptions", new { allow_plan_changes = true });
         Assert.True(changed["allow_plan_changes"]!.GetValue<bool>());

@@ -30,6 +30,9 @@ public static class PortalServices
         builder.Services.AddSingleton<Subscriptions.PortalSubscriptions>();
         builder.Services.AddSingleton<Billing.PortalBilling>();
         builder.Services.AddSingleton<PaymentMethods.PortalPaymentMethods>();
+        builder.Services.AddSingleton<LicenseKeys.PortalLicenseKeys>();
+        builder.Services.AddSingleton<Subscriptions.PortalPlans>();
+        builder.Services.AddSingleton<Overview.PortalOverview>();
         builder.Services.AddSingleton<UnifiedPortal>();
         builder.Services.AddHostedService<PortalMaintenance>();
         builder.Services.AddSingleton<Platform.Hosting.BackgroundWork>();

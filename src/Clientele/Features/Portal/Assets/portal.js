@@ -25,12 +25,30 @@ for (const form of document.querySelectorAll('form[data-once]')) {
 }
 // After a refused submit, focus moves to the message that says why.
 document.getElementById('error-summary')?.focus();
-// Copy buttons (hidden without scripts, where the text can be selected instead); a status region says it worked.
+// A license key's Reveal works without script (the page comes back with that key shown); with it,
+// the key is shown and hidden in place.
+for (const form of document.querySelectorAll('form[data-reveal]')) {
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const full = document.getElementById(form.dataset.reveal);
+    const masked = document.getElementById(form.dataset.masked);
+    const show = full.hidden;
+    full.hidden = !show;
+    masked.hidden = show;
+    form.querySelector('button').textContent = show ? form.dataset.hideLabel : form.dataset.revealLabel;
+  });
+}
+// Copy needs script (the clipboard), so its button is shown only here; a live region says it worked.
 for (const button of document.querySelectorAll('button[data-copy]')) {
   button.hidden = false;
   button.addEventListener('click', async () => {
-    await navigator.clipboard.writeText(button.dataset.copy);
-    const status = document.getElementById('copy-status');
-    if (status) { status.textContent = ''; status.textContent = status.dataset.copied; }
+    const status = document.getElementById(button.dataset.status);
+    status.textContent = '';
+    try {
+      await navigator.clipboard.writeText(document.getElementById(button.dataset.copy).textContent.trim());
+      status.textContent = button.dataset.copied;
+    } catch {
+      status.textContent = button.dataset.copyFailed;
+    }
   });
 }

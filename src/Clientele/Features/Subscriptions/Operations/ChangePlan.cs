@@ -25,16 +25,31 @@ public sealed class ChangePlan(
     WalletLedger wallets,
     EmailDispatchSignal mailSignal)
 {
-    public async Task<Result<PlanChangeAnswer, SubscriptionFailure>> RunAsync(Tenant tenant, string id, ChangePlanInput input, bool previewOnly, CancellationToken cancellationToken)
+    public Task<Result<PlanChangeAnswer, SubscriptionFailure>> RunAsync(Tenant tenant, string id, ChangePlanInput input, bool previewOnly, CancellationToken cancellationToken) =>
+        RunAsync(tenant, id, input, previewOnly, SubscriptionActor.Merchant, cancellationToken);
+
+    /// <summary>
+    /// As <paramref name="actor"/>. A customer changes only their own subscription, at once, with the
+    /// business's portal proration mode, and a declined charge changes nothing (<c>prevent_change</c>
+    /// whatever the collection's default): a customer's own click never leaves them on hold.
+    /// </summary>
+    public async Task<Result<PlanChangeAnswer, SubscriptionFailure>> RunAsync(Tenant tenant, string id, ChangePlanInput input, bool previewOnly, SubscriptionActor actor,
+        CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow().UtcDateTime;
-        if (!(await settings.GetAsync(tenant, cancellationToken)).AllowPlanChanges)
+        var rules = await settings.GetAsync(tenant, cancellationToken);
+        if (!rules.AllowPlanChanges)
         {
             return new SubscriptionFailure.NotAllowed(SubscriptionAction.ChangePlan);
         }
+        if (actor is SubscriptionActor.Customer)
+        {
+            input = input with { ProrationBillingMode = rules.PortalProrationMode, EffectiveAt = "immediately", OnPaymentFailure = "prevent_change" };
+        }
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        if (await SubscriptionStore.FindAsync(connection, transaction, tenant, id, cancellationToken, forUpdate: !previewOnly) is not { } subscription)
+        if (await SubscriptionStore.FindAsync(connection, transaction, tenant, id, cancellationToken, forUpdate: !previewOnly) is not { } subscription
+            || !actor.MayAct(subscription))
         {
             return new SubscriptionFailure.NotFound();
         }

@@ -14,7 +14,7 @@ namespace Clientele.Pages.Portal.Session;
 /// keep it after a scheduled cancellation, pause and resume where the business allows, drop a
 /// scheduled plan change. Every change is the API's own operation, acting as this customer.
 /// </summary>
-public sealed class SubscriptionModel(PortalSubscriptions subscriptions, UpdateSubscription update, DeleteScheduledChange deleteScheduled) : PortalPageModel
+public sealed class SubscriptionModel(PortalSubscriptions subscriptions, UpdateSubscription update, DeleteScheduledChange deleteScheduled, PortalPlans plans) : PortalPageModel
 {
     public override string Section => PortalNavigation.Subscriptions;
 
@@ -25,10 +25,20 @@ public sealed class SubscriptionModel(PortalSubscriptions subscriptions, UpdateS
 
     public string? Error { get; private set; }
 
+    /// <summary>Change plan is offered: the business allows it, the subscription is active with no change scheduled, and its collection has a plan to move to.</summary>
+    public bool CanChangePlan { get; private set; }
+
     public async Task<IActionResult> OnGetAsync(string id, string? done)
     {
-        Notice = done is "cancel-scheduled" or "kept" or "paused" or "resumed" or "change-dropped" ? "SubDone_" + done : null;
-        return await LoadAsync(id) ? Page() : NotFound();
+        Notice = done is "cancel-scheduled" or "kept" or "paused" or "resumed" or "change-dropped" or "plan-changed" ? "SubDone_" + done : null;
+        if (!await LoadAsync(id))
+        {
+            return NotFound();
+        }
+        var s = Detail.Item.Subscription;
+        CanChangePlan = Detail.Settings.AllowPlanChanges && s.Status == SubscriptionStatus.Active && !s.OnDemand && s.ScheduledProductId is null
+            && (await plans.ListAsync(Portal, s, HttpContext.RequestAborted)).Sum(g => g.Plans.Count(p => p.ProductId != s.ProductId)) > 0;
+        return Page();
     }
 
     public Task<IActionResult> OnPostKeepAsync(string id) =>
