@@ -11,24 +11,24 @@ public static class ProductCollectionsApi
     public static IEndpointRouteBuilder MapProductCollectionsApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/product-collections").RequireApiKey().WithTags("Product collections");
-        group.MapPost("", CreateAsync).WithName("create_product_collection")
+        group.MapPost("", CreateAsync).WithName("create_product_collection").Accepts<CreateProductCollectionRequest>("application/json")
             .Produces<CollectionResponse>().ProducesApiErrors(StatusCodes.Status400BadRequest, StatusCodes.Status409Conflict, StatusCodes.Status422UnprocessableEntity);
         group.MapGet("", ListAsync).WithName("list_product_collections")
             .Produces<Page<CollectionListItem>>().ProducesApiErrors(StatusCodes.Status422UnprocessableEntity);
         group.MapGet("/{id}", GetAsync).WithName("get_product_collection")
             .Produces<CollectionResponse>().ProducesApiErrors(StatusCodes.Status404NotFound);
-        group.MapPatch("/{id}", PatchAsync).WithName("patch_product_collection")
+        group.MapPatch("/{id}", PatchAsync).WithName("patch_product_collection").Accepts<PatchProductCollectionRequest>(isOptional: true, "application/json")
             .Produces(StatusCodes.Status200OK).ProducesApiErrors(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status422UnprocessableEntity);
         group.MapDelete("/{id}", ArchiveAsync).WithName("archive_product_collection")
             .Produces(StatusCodes.Status200OK).ProducesApiErrors(StatusCodes.Status404NotFound, StatusCodes.Status410Gone);
         group.MapPost("/{id}/unarchive", UnarchiveAsync).WithName("unarchive_product_collection")
             .Produces<UnarchiveCollectionResponse>().ProducesApiErrors(StatusCodes.Status404NotFound);
-        group.MapPost("/{id}/groups", AddGroupAsync).WithName("create_product_collection_group")
+        group.MapPost("/{id}/groups", AddGroupAsync).WithName("create_product_collection_group").Accepts<ProductCollectionGroupRequest>("application/json")
             .Produces<CollectionGroupResponse>().ProducesApiErrors(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status422UnprocessableEntity);
         group.MapDelete("/{id}/groups/{group_id}", async (string id, string group_id, Tenant tenant, CollectionStore store, CancellationToken ct) =>
             await store.DeleteGroupAsync(tenant, id, group_id, ct) ? Results.NoContent() : ApiResults.NotFound("Product collection group"))
             .WithName("delete_product_collection_group").Produces(StatusCodes.Status204NoContent).ProducesApiErrors(StatusCodes.Status404NotFound);
-        group.MapPost("/{id}/groups/{group_id}/items", AddItemsAsync).WithName("add_product_collection_items")
+        group.MapPost("/{id}/groups/{group_id}/items", AddItemsAsync).WithName("add_product_collection_items").Accepts<AddProductCollectionItemsRequest>("application/json")
             .Produces<List<CollectionProductResponse>>().ProducesApiErrors(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status422UnprocessableEntity);
         group.MapDelete("/{id}/groups/{group_id}/items/{item_id}", async (string id, string group_id, string item_id, Tenant tenant, CollectionStore store, CancellationToken ct) =>
             await store.DeleteItemAsync(tenant, id, group_id, item_id, ct) ? Results.NoContent() : ApiResults.NotFound("Product collection item"))

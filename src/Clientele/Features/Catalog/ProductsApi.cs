@@ -10,13 +10,13 @@ public static class ProductsApi
     public static IEndpointRouteBuilder MapProductsApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/products").RequireApiKey().WithTags("Products");
-        group.MapPost("", CreateAsync).WithName("create_product")
+        group.MapPost("", CreateAsync).WithName("create_product").Accepts<CreateProductRequest>("application/json")
             .Produces<ProductResponse>().ProducesApiErrors(StatusCodes.Status400BadRequest, StatusCodes.Status422UnprocessableEntity);
         group.MapGet("", ListAsync).WithName("list_products")
             .Produces<Page<ProductListItem>>().ProducesApiErrors(StatusCodes.Status422UnprocessableEntity);
         group.MapGet("/{id}", GetAsync).WithName("get_product")
             .Produces<ProductResponse>().ProducesApiErrors(StatusCodes.Status404NotFound);
-        group.MapPatch("/{id}", PatchAsync).WithName("patch_product")
+        group.MapPatch("/{id}", PatchAsync).WithName("patch_product").Accepts<PatchProductRequest>(isOptional: true, "application/json")
             .Produces(StatusCodes.Status200OK).ProducesApiErrors(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status422UnprocessableEntity);
         group.MapDelete("/{id}", (string id, Tenant tenant, ProductStore store, CancellationToken ct) => ArchiveAsync(id, true, tenant, store, ct)).WithName("archive_product")
             .Produces(StatusCodes.Status200OK).ProducesApiErrors(StatusCodes.Status404NotFound, StatusCodes.Status410Gone);

@@ -11,8 +11,8 @@ public static class SubscriptionSettingsApi
     {
         var group = app.MapGroup("/settings/subscriptions").RequireApiKey().WithTags("Settings");
         group.MapGet("", async (Tenant tenant, SubscriptionSettingsStore store, CancellationToken ct) => TypedResults.Ok(await store.GetAsync(tenant, ct)))
-            .WithName("get_subscription_settings");
-        group.MapPatch("", PatchAsync).WithName("patch_subscription_settings").Produces<SubscriptionSettings>().ProducesApiErrors(StatusCodes.Status400BadRequest, StatusCodes.Status422UnprocessableEntity);
+            .WithName("get_subscription_settings").ProducesApiErrors();
+        group.MapPatch("", PatchAsync).WithName("patch_subscription_settings").Accepts<PatchSubscriptionSettingsRequest>(isOptional: true, "application/json").Produces<SubscriptionSettings>().ProducesApiErrors(StatusCodes.Status400BadRequest, StatusCodes.Status422UnprocessableEntity);
         return app;
     }
 

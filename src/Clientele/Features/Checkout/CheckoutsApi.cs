@@ -16,7 +16,7 @@ public static class CheckoutsApi
     public static IEndpointRouteBuilder MapCheckoutsApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/checkouts").RequireApiKey().WithTags("Checkout sessions");
-        group.MapPost("", CreateAsync).WithName("create_checkout_session")
+        group.MapPost("", CreateAsync).WithName("create_checkout_session").Accepts<CreateCheckoutRequest>("application/json")
             .Produces<CreateSessionResponse>().ProducesApiErrors(StatusCodes.Status400BadRequest, StatusCodes.Status422UnprocessableEntity);
         group.MapGet("/{id}", GetAsync).WithName("get_checkout_session")
             .Produces<CheckoutSessionStatus>().ProducesApiErrors(StatusCodes.Status404NotFound);

@@ -10,13 +10,13 @@ public static class CustomersApi
     public static IEndpointRouteBuilder MapCustomersApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/customers").RequireApiKey().WithTags("Customers");
-        group.MapPost("", CreateAsync).WithName("create_customer")
+        group.MapPost("", CreateAsync).WithName("create_customer").Accepts<CreateCustomerRequest>("application/json")
             .Produces<CustomerResponse>().ProducesApiErrors(StatusCodes.Status400BadRequest, StatusCodes.Status422UnprocessableEntity);
         group.MapGet("", ListAsync).WithName("list_customers")
             .Produces<Page<CustomerResponse>>().ProducesApiErrors(StatusCodes.Status422UnprocessableEntity);
         group.MapGet("/{customer_id}", GetAsync).WithName("get_customer")
             .Produces<CustomerResponse>().ProducesApiErrors(StatusCodes.Status404NotFound);
-        group.MapPatch("/{customer_id}", PatchAsync).WithName("patch_customer")
+        group.MapPatch("/{customer_id}", PatchAsync).WithName("patch_customer").Accepts<PatchCustomerRequest>(isOptional: true, "application/json")
             .Produces<CustomerResponse>().ProducesApiErrors(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status422UnprocessableEntity);
         return app;
     }

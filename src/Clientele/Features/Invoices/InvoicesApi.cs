@@ -16,9 +16,9 @@ public static class InvoicesApi
     {
         var group = app.MapGroup("/invoices").AcceptApiKey().WithTags("Invoices");
         group.MapGet("/payments/{payment_id}", PaymentInvoiceAsync).WithName("get_payment_invoice")
-            .Produces(StatusCodes.Status200OK, contentType: "application/pdf").Produces<ApiError>(StatusCodes.Status404NotFound);
+            .Produces<Stream>(StatusCodes.Status200OK, "application/pdf").Produces<ApiError>(StatusCodes.Status404NotFound);
         group.MapGet("/refunds/{refund_id}", CreditNoteAsync).WithName("get_refund_invoice")
-            .Produces(StatusCodes.Status200OK, contentType: "application/pdf").Produces<ApiError>(StatusCodes.Status404NotFound);
+            .Produces<Stream>(StatusCodes.Status200OK, "application/pdf").Produces<ApiError>(StatusCodes.Status404NotFound);
         return app;
     }
 

@@ -12,12 +12,12 @@ public static class LicenseKeysApi
         var keys = app.MapGroup("/license_keys").RequireApiKey().WithTags("License Keys");
         keys.MapGet("", ListAsync).WithName("list_license_keys")
             .Produces<Page<LicenseKeyResponse>>().ProducesApiErrors(StatusCodes.Status422UnprocessableEntity);
-        keys.MapPost("", CreateAsync).WithName("create_license_key")
+        keys.MapPost("", CreateAsync).WithName("create_license_key").Accepts<ImportLicenseKeyRequest>("application/json")
             .Produces<LicenseKeyResponse>(StatusCodes.Status201Created)
             .ProducesApiErrors(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status422UnprocessableEntity);
         keys.MapGet("/{id}", GetAsync).WithName("get_license_key")
             .Produces<LicenseKeyResponse>().ProducesApiErrors(StatusCodes.Status404NotFound);
-        keys.MapPatch("/{id}", PatchAsync).WithName("update_license_key")
+        keys.MapPatch("/{id}", PatchAsync).WithName("update_license_key").Accepts<UpdateLicenseKeyRequest>(isOptional: true, "application/json")
             .Produces<LicenseKeyResponse>().ProducesApiErrors(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status422UnprocessableEntity);
 
         var instances = app.MapGroup("/license_key_instances").RequireApiKey().WithTags("License Keys");
@@ -25,7 +25,7 @@ public static class LicenseKeysApi
             .Produces<Page<LicenseKeyInstanceResponse>>().ProducesApiErrors(StatusCodes.Status422UnprocessableEntity);
         instances.MapGet("/{id}", GetInstanceAsync).WithName("get_license_key_instance")
             .Produces<LicenseKeyInstanceResponse>().ProducesApiErrors(StatusCodes.Status404NotFound);
-        instances.MapPatch("/{id}", PatchInstanceAsync).WithName("update_license_key_instance")
+        instances.MapPatch("/{id}", PatchInstanceAsync).WithName("update_license_key_instance").Accepts<UpdateLicenseKeyInstanceRequest>(isOptional: true, "application/json")
             .Produces<LicenseKeyInstanceResponse>().ProducesApiErrors(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status422UnprocessableEntity);
 
         app.MapLicensesApi();

@@ -16,16 +16,16 @@ public static class LicensesApi
     public static IEndpointRouteBuilder MapLicensesApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/licenses").WithTags("Licenses");
-        group.MapPost("/activate", ActivateAsync).WithName("activate_license_key")
+        group.MapPost("/activate", ActivateAsync).WithName("activate_license_key").Accepts<ActivateLicenseKeyRequest>("application/json")
             .Produces<ActivateLicenseKeyResponse>(StatusCodes.Status201Created)
-            .Produces<ApiError>(StatusCodes.Status403Forbidden).Produces<ApiError>(StatusCodes.Status404NotFound)
+            .Produces<ApiError>(StatusCodes.Status400BadRequest).Produces<ApiError>(StatusCodes.Status403Forbidden).Produces<ApiError>(StatusCodes.Status404NotFound)
             .Produces<ApiError>(StatusCodes.Status422UnprocessableEntity).Produces<ApiError>(StatusCodes.Status429TooManyRequests);
-        group.MapPost("/validate", ValidateAsync).WithName("validate_license_key")
+        group.MapPost("/validate", ValidateAsync).WithName("validate_license_key").Accepts<ValidateLicenseKeyRequest>("application/json")
             .Produces<ValidateLicenseKeyResponse>()
-            .Produces<ApiError>(StatusCodes.Status422UnprocessableEntity).Produces<ApiError>(StatusCodes.Status429TooManyRequests);
-        group.MapPost("/deactivate", DeactivateAsync).WithName("deactivate_license_key")
+            .Produces<ApiError>(StatusCodes.Status400BadRequest).Produces<ApiError>(StatusCodes.Status422UnprocessableEntity).Produces<ApiError>(StatusCodes.Status429TooManyRequests);
+        group.MapPost("/deactivate", DeactivateAsync).WithName("deactivate_license_key").Accepts<DeactivateLicenseKeyRequest>("application/json")
             .Produces(StatusCodes.Status200OK)
-            .Produces<ApiError>(StatusCodes.Status403Forbidden).Produces<ApiError>(StatusCodes.Status404NotFound)
+            .Produces<ApiError>(StatusCodes.Status400BadRequest).Produces<ApiError>(StatusCodes.Status403Forbidden).Produces<ApiError>(StatusCodes.Status404NotFound)
             .Produces<ApiError>(StatusCodes.Status422UnprocessableEntity).Produces<ApiError>(StatusCodes.Status429TooManyRequests);
         return app;
     }

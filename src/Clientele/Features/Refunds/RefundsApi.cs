@@ -12,7 +12,7 @@ public static class RefundsApi
     public static IEndpointRouteBuilder MapRefundsApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/refunds").RequireApiKey().WithTags("Refunds");
-        group.MapPost("", CreateAsync).WithName("create_refund")
+        group.MapPost("", CreateAsync).WithName("create_refund").Accepts<CreateRefundRequest>("application/json")
             .Produces<RefundResponse>().ProducesApiErrors(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status422UnprocessableEntity);
         group.MapGet("", ListAsync).WithName("list_refunds")
             .Produces<Page<RefundListItem>>().ProducesApiErrors(StatusCodes.Status422UnprocessableEntity);

@@ -34,18 +34,18 @@ public static class SubscriptionsApi
     public static IEndpointRouteBuilder MapSubscriptionsApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/subscriptions").RequireApiKey().WithTags("Subscriptions");
-        group.MapPost("", CreateAsync).WithName("create_subscription").Accepts<JsonElement>("application/json").ProducesApiErrors(400, 422);
+        group.MapPost("", CreateAsync).WithName("create_subscription").Accepts<CreateSubscriptionRequest>("application/json").ProducesApiErrors(400, 422);
         group.MapGet("", ListAsync).WithName("list_subscriptions").ProducesApiErrors(422);
         group.MapGet("/{subscription_id}", GetAsync).WithName("get_subscription").ProducesApiErrors(404);
-        group.MapPatch("/{subscription_id}", PatchAsync).WithName("patch_subscription").Accepts<JsonElement>("application/json").ProducesApiErrors(400, 403, 404, 409, 422);
+        group.MapPatch("/{subscription_id}", PatchAsync).WithName("patch_subscription").Accepts<PatchSubscriptionRequest>(isOptional: true, "application/json").ProducesApiErrors(400, 403, 404, 409, 422);
         group.MapPost("/{subscription_id}/change-plan", ChangePlanAsync).WithName("change_subscription_plan")
-            .Accepts<JsonElement>("application/json").ProducesApiErrors(400, 403, 404, 409, 422);
+            .Accepts<ChangeSubscriptionPlanRequest>("application/json").ProducesApiErrors(400, 403, 404, 409, 422);
         group.MapPost("/{subscription_id}/change-plan/preview", PreviewPlanChangeAsync).WithName("preview_subscription_plan_change")
-            .Accepts<JsonElement>("application/json").ProducesApiErrors(400, 403, 404, 409, 422);
+            .Accepts<ChangeSubscriptionPlanRequest>("application/json").ProducesApiErrors(400, 403, 404, 409, 422);
         group.MapDelete("/{subscription_id}/change-plan/scheduled", DeleteScheduledAsync).WithName("delete_scheduled_plan_change").ProducesApiErrors(404);
-        group.MapPost("/{subscription_id}/charge", ChargeAsync).WithName("create_subscription_charge").Accepts<JsonElement>("application/json").ProducesApiErrors(400, 404, 409, 422);
+        group.MapPost("/{subscription_id}/charge", ChargeAsync).WithName("create_subscription_charge").Accepts<CreateSubscriptionChargeRequest>("application/json").ProducesApiErrors(400, 404, 409, 422);
         group.MapPost("/{subscription_id}/update-payment-method", UpdatePaymentMethodAsync).WithName("update_subscription_payment_method")
-            .Accepts<JsonElement>("application/json").ProducesApiErrors(400, 404, 409, 422);
+            .Accepts<UpdateSubscriptionPaymentMethodRequest>("application/json").ProducesApiErrors(400, 404, 409, 422);
         return app;
     }
 

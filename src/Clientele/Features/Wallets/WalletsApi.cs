@@ -14,7 +14,7 @@ public static class WalletsApi
             .Produces<CustomerWalletsResponse>().ProducesApiErrors(StatusCodes.Status404NotFound);
         group.MapGet("/ledger-entries", ListEntriesAsync).WithName("get_customer_wallet_transactions")
             .Produces<Page<LedgerEntryResponse>>().ProducesApiErrors(StatusCodes.Status404NotFound, StatusCodes.Status422UnprocessableEntity);
-        group.MapPost("/ledger-entries", CreateEntryAsync).WithName("create_customer_ledger_entry")
+        group.MapPost("/ledger-entries", CreateEntryAsync).WithName("create_customer_ledger_entry").Accepts<CreateLedgerEntryRequest>("application/json")
             .Produces<WalletResponse>()
             .ProducesApiErrors(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status422UnprocessableEntity);
         return app;

@@ -10,15 +10,15 @@ public static class WebhooksApi
     public static IEndpointRouteBuilder MapWebhooksApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/webhooks").RequireApiKey().WithTags("Webhooks");
-        group.MapPost("", CreateAsync).Produces<WebhookDetails>().ProducesApiErrors(400, 422);
+        group.MapPost("", CreateAsync).Accepts<CreateWebhookRequest>("application/json").Produces<WebhookDetails>().ProducesApiErrors(400, 422);
         group.MapGet("", ListAsync).Produces<WebhookPage>().ProducesApiErrors(422);
         group.MapGet("/{webhook_id}", GetAsync).Produces<WebhookDetails>().ProducesApiErrors(404);
-        group.MapPatch("/{webhook_id}", PatchAsync).Produces<WebhookDetails>().ProducesApiErrors(400, 404, 422);
+        group.MapPatch("/{webhook_id}", PatchAsync).Accepts<PatchWebhookRequest>(isOptional: true, "application/json").Produces<WebhookDetails>().ProducesApiErrors(400, 404, 422);
         group.MapDelete("/{webhook_id}", DeleteAsync).Produces(200).ProducesApiErrors(404);
         group.MapGet("/{webhook_id}/secret", GetSecretAsync).Produces<WebhookSecretResponse>().ProducesApiErrors(404);
         group.MapPost("/{webhook_id}/secret/rotate", RotateSecretAsync).Produces<WebhookSecretResponse>().ProducesApiErrors(404);
         group.MapGet("/{webhook_id}/headers", GetHeadersAsync).Produces<WebhookHeadersResponse>().ProducesApiErrors(404);
-        group.MapPatch("/{webhook_id}/headers", PatchHeadersAsync).Produces(200).ProducesApiErrors(400, 404, 422);
+        group.MapPatch("/{webhook_id}/headers", PatchHeadersAsync).Accepts<PatchWebhookHeadersRequest>("application/json").Produces(200).ProducesApiErrors(400, 404, 422);
         return app;
     }
 

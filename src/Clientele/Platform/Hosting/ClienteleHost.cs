@@ -79,7 +79,9 @@ public static class ClienteleHost
         if (app.Environment.IsDevelopment())
         {
             // The browsable API reference (Scalar; its script is served from the package, nothing from a CDN).
-            app.MapScalarApiReference("/scalar", options => options.WithTitle("Clientele API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
+            app.UseApiReferencePage("/scalar");
+            app.MapScalarApiReference("/scalar", options => options.WithTitle("Clientele API").WithOpenApiRoutePattern("/openapi/{documentName}.json")
+                .DisableDefaultFonts().DisableTelemetry().HideDeveloperTools().WithCustomCss(ApiReferencePage.ContrastCss));
         }
         return app;
     }

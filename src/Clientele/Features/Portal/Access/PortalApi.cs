@@ -27,7 +27,7 @@ public static class PortalApi
             .Produces<PortalInviteResponse>().ProducesApiErrors(StatusCodes.Status404NotFound, StatusCodes.Status422UnprocessableEntity);
         app.MapGet("/customer-portal/links", GetLinks)
             .RequireApiKey().WithTags("Customer portal").WithName("get_customer_portal_links")
-            .Produces<PortalLinksResponse>();
+            .Produces<PortalLinksResponse>().ProducesApiErrors();
         return app;
     }
 
