@@ -1,7 +1,9 @@
 using System.Text.RegularExpressions;
 using Clientele.Features.Dashboard;
+using Clientele.Features.Dashboard.Customers;
 using Clientele.Tests.Infrastructure;
 using Clientele.Tests.Portal;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
 namespace Clientele.Tests.Dashboard;
@@ -71,7 +73,12 @@ public sealed class CustomersPageTests(AppFixture app, BrowserFixture browser)
         await page.GetByRole(AriaRole.Button, new() { Name = "Generate report" }).ClickAsync();
         await page.WaitForURLAsync(new Regex("/dashboard/customers/reports/"));
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Customer report" })).ToBeVisibleAsync();
+        // Queued: the progress bar and what it waits for (this test's server runs reports only when told).
+        await Assertions.Expect(page.GetByRole(AriaRole.Progressbar, new() { Name = "Progress" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByText("Waiting to start…")).ToBeVisibleAsync();
         await Accessibility.AssertCleanAsync(page);
+        Assert.Equal(1, await app.Services.GetRequiredService<CustomerReportRunner>().RunOnceAsync(business.Id, null, int.MaxValue, CancellationToken.None));
+        // The page follows by itself.
         var download = page.GetByRole(AriaRole.Link, new() { NameRegex = new Regex("^Download CSV") });
         await Assertions.Expect(download).ToBeVisibleAsync(new() { Timeout = 30_000 });
         var file = await page.RunAndWaitForDownloadAsync(() => download.ClickAsync());
@@ -81,6 +88,7 @@ public sealed class CustomersPageTests(AppFixture app, BrowserFixture browser)
         Assert.DoesNotContain("phone", lines[0]);
         Assert.Contains("wallet_balances", lines[0]);
         Assert.Contains(ada, lines[1]);
+        await Accessibility.AssertCleanAsync(page);
     }
 
     [Fact]

@@ -52,3 +52,6 @@ for (const button of document.querySelectorAll('button[data-copy]')) {
     }
   });
 }
+// A page that follows long work (a report being written) reloads itself while the work runs.
+const reload = document.querySelector('[data-reload-after]');
+if (reload) { setTimeout(() => window.location.reload(), Number(reload.dataset.reloadAfter) * 1000); }
