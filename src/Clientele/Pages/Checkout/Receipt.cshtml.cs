@@ -29,7 +29,7 @@ public sealed class ReceiptModel(CheckoutStore sessions, BusinessStore businesse
 
     public async Task<IActionResult> OnGetAsync(string sessionId, CancellationToken cancellationToken)
     {
-        Response.Headers.CacheControl = "no-store";
+        Response.Headers.CacheControl = Clientele.Platform.Hosting.PageSecurity.NoCacheNoStore;
         Response.Headers["Referrer-Policy"] = "no-referrer";
         if (await sessions.FindAsync(sessionId, cancellationToken) is not { Status: "completed", PaymentId: { } paymentId } session
             || await businesses.FindAsync(session.BusinessId, cancellationToken) is not { } business)

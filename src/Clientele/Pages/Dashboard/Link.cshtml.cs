@@ -15,7 +15,7 @@ public sealed class LinkModel(DashboardSignIn signIn) : PageModel
 
     public async Task<IActionResult> OnGetAsync(string token)
     {
-        Response.Headers.CacheControl = "no-store";
+        Response.Headers.CacheControl = Clientele.Platform.Hosting.PageSecurity.NoCacheNoStore;
         State = await signIn.PeekAsync(token, HttpContext.RequestAborted);
         if (State != DashboardLinkState.Valid)
         {
@@ -26,7 +26,7 @@ public sealed class LinkModel(DashboardSignIn signIn) : PageModel
 
     public async Task<IActionResult> OnPostAsync(string token)
     {
-        Response.Headers.CacheControl = "no-store";
+        Response.Headers.CacheControl = Clientele.Platform.Hosting.PageSecurity.NoCacheNoStore;
         var outcome = await signIn.RedeemAsync(token, DashboardCookies.Read(HttpContext), HttpContext.RequestAborted);
         switch (outcome)
         {

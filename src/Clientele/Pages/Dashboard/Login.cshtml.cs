@@ -27,13 +27,13 @@ public sealed class LoginModel(DashboardSignIn signIn, IOptions<DashboardOptions
 
     public void OnGet(bool ended = false)
     {
-        Response.Headers.CacheControl = "no-store";
+        Response.Headers.CacheControl = Clientele.Platform.Hosting.PageSecurity.NoCacheNoStore;
         Ended = ended;
     }
 
     public async Task<IActionResult> OnPostAsync()
     {
-        Response.Headers.CacheControl = "no-store";
+        Response.Headers.CacheControl = Clientele.Platform.Hosting.PageSecurity.NoCacheNoStore;
         var email = EmailAddress.Normalize(Email);
         if (email is null)
         {

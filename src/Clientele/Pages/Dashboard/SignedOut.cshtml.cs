@@ -4,5 +4,5 @@ namespace Clientele.Pages.Dashboard;
 
 public sealed class SignedOutModel : PageModel
 {
-    public void OnGet() => Response.Headers.CacheControl = "no-store";
+    public void OnGet() => Response.Headers.CacheControl = Clientele.Platform.Hosting.PageSecurity.NoCacheNoStore;
 }

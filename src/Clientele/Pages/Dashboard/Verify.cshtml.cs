@@ -21,7 +21,7 @@ public sealed class VerifyModel(DashboardSessionStore sessions, DashboardSignIn 
 
     public override async Task OnPageHandlerExecutionAsync(PageHandlerExecutingContext context, PageHandlerExecutionDelegate next)
     {
-        Response.Headers.CacheControl = "no-store";
+        Response.Headers.CacheControl = Clientele.Platform.Hosting.PageSecurity.NoCacheNoStore;
         var resolved = await sessions.ResolveAsync(DashboardCookies.Read(HttpContext), HttpContext.RequestAborted);
         if (resolved is null)
         {

@@ -20,7 +20,7 @@ public sealed class MailModel(DevMailbox mailbox, IWebHostEnvironment environmen
         {
             return NotFound();
         }
-        Response.Headers.CacheControl = "no-store";
+        Response.Headers.CacheControl = Clientele.Platform.Hosting.PageSecurity.NoCacheNoStore;
         To = string.IsNullOrWhiteSpace(to) ? null : to.Trim();
         Messages = await mailbox.ListAsync(To, 50, HttpContext.RequestAborted);
         return Page();

@@ -30,7 +30,7 @@ public abstract class DashboardPageModel : PageModel
 
     public override async Task OnPageHandlerExecutionAsync(PageHandlerExecutingContext context, PageHandlerExecutionDelegate next)
     {
-        Response.Headers.CacheControl = "no-store, max-age=0";
+        Response.Headers.CacheControl = Clientele.Platform.Hosting.PageSecurity.NoCacheNoStore;
         var sessions = HttpContext.RequestServices.GetRequiredService<DashboardSessionStore>();
         var token = DashboardCookies.Read(HttpContext);
         var session = await sessions.ResolveAsync(token, HttpContext.RequestAborted);
