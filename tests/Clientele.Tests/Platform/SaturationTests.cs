@@ -6,7 +6,7 @@ using Npgsql;
 
 namespace Clientele.Tests.Platform;
 
-/// <summary>A server whose pool is one connection (Database:MaxPoolSize) that waits one second for it (Database:ConnectionWait).</summary>
+/// <summary>A server whose pool is one connection (Database:MaxPoolSize) that waits three seconds for it (Database:ConnectionWait).</summary>
 public sealed class OneConnectionFixture : AppFixture
 {
     protected override void ConfigureWebHost(IWebHostBuilder builder)
@@ -16,8 +16,10 @@ public sealed class OneConnectionFixture : AppFixture
         connection.Remove("Maximum Pool Size");
         builder.UseSetting("ConnectionStrings:Clientele", connection.ConnectionString);
         builder.UseSetting("Database:MaxPoolSize", "1");
-        builder.UseSetting("Database:ConnectionWait", "00:00:01");
-        builder.UseSetting("Email:PollInterval", "00:00:05");
+        // Long enough that the workers' first passes at start-up (which share the one connection) do
+        // not starve the test's own requests on a loaded machine; the held connection below still times out.
+        builder.UseSetting("Database:ConnectionWait", "00:00:03");
+        builder.UseSetting("Email:PollInterval", "00:01:00");
     }
 }
 
