@@ -40,11 +40,7 @@ public sealed class CustomersModel(CustomerList list, ColumnPreferences preferen
     public string StaticLink => urls.Value.StaticLoginLink(Dashboard.BusinessId, Dashboard.Mode);
 
     /// <summary>A form's target: this list (its search, filters and page kept) and the handler.</summary>
-    public string PostUrl(string handler)
-    {
-        var search = Query.ToQueryString();
-        return $"{Url.Page("/Dashboard/Customers")}{(search.Length == 0 ? "?" : search + "&")}handler={handler}";
-    }
+    public string PostUrl(string handler) => ListUrl(Query, "handler", handler);
 
     public string Date(DateTime utc) => utc.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
 
@@ -123,11 +119,13 @@ public sealed class CustomersModel(CustomerList list, ColumnPreferences preferen
     private CustomerListQuery CurrentQuery() =>
         CustomerListQuery.Parse(Request.Query) is CustomerListQueryOutcome.Parsed parsed ? parsed.Query : CustomerListQuery.Default;
 
-    private string WithNotice(CustomerListQuery query, string notice)
+    private string WithNotice(CustomerListQuery query, string notice) => ListUrl(query, "notice", notice);
+
+    /// <summary>This list's URL for <paramref name="query"/> with one more parameter (a handler, a notice).</summary>
+    private string ListUrl(CustomerListQuery query, string name, string value)
     {
-        var path = Url.Page("/Dashboard/Customers")!;
         var search = query.ToQueryString();
-        return path + (search.Length == 0 ? "?" : search + "&") + "notice=" + notice;
+        return $"{Url.Page("/Dashboard/Customers")}{(search.Length == 0 ? "?" : search + "&")}{name}={Uri.EscapeDataString(value)}";
     }
 
     private async Task LoadAsync()
