@@ -14,7 +14,7 @@ namespace Clientele.Pages.Dashboard;
 /// CSV reports. The list, preferences, views and reports are the operations of
 /// <c>Features/Dashboard/Customers</c>; this page only reads the form and maps their outcomes.
 /// </summary>
-public sealed class CustomersModel(CustomerList list, ColumnPreferences preferences, SavedViews views, CustomerReports reports, IOptions<PublicUrlOptions> urls)
+public sealed class CustomersModel(CustomerList list, ColumnPreferences preferences, SavedViews views, CustomerReports reports)
     : DashboardPageModel
 {
     private static readonly string[] Notices = ["CustColumnsSaved", "CustViewSaved", "CustViewDeleted"];
@@ -36,8 +36,6 @@ public sealed class CustomersModel(CustomerList list, ColumnPreferences preferen
 
     /// <summary>Fresh per rendering: one report per click of this form, however often it is sent.</summary>
     public string ReportKey { get; } = Guid.NewGuid().ToString("N");
-
-    public string StaticLink => urls.Value.StaticLoginLink(Dashboard.BusinessId, Dashboard.Mode);
 
     /// <summary>A form's target: this list (its search, filters and page kept) and the handler.</summary>
     public string PostUrl(string handler) => ListUrl(Query, "handler", handler);

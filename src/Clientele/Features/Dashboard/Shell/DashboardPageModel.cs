@@ -80,8 +80,19 @@ public abstract class DashboardPageModel : PageModel
             context.Result = Forbidden();
             return;
         }
+        if (await BeforeHandlerAsync(context) is { } early)
+        {
+            context.Result = early;
+            return;
+        }
         await next();
     }
+
+    /// <summary>
+    /// Runs after the person, business, mode and permissions are settled and before the handler: a page that
+    /// loads the object its URL names (e.g. one customer) does it here and answers 404 when it is not theirs.
+    /// </summary>
+    protected virtual Task<IActionResult?> BeforeHandlerAsync(PageHandlerExecutingContext context) => Task.FromResult<IActionResult?>(null);
 
     /// <summary>The page's permissions and the handler's; a handler that changes something must name what it needs.</summary>
     private List<DashboardPermission> RequiredPermissions(PageHandlerExecutingContext context)
