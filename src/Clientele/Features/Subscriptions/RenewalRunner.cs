@@ -1,3 +1,4 @@
+using Clientele.Platform.Jobs;
 using Clientele.Features.Catalog;
 using Clientele.Features.Subscriptions.Billing;
 using Clientele.Platform.Email;
@@ -25,7 +26,7 @@ public sealed record RenewalPass(int Renewed, int Failed, int Pending, int Ended
 /// the card parts go to the processor and each outcome is recorded in its own transaction.
 /// </summary>
 public sealed class RenewalRunner(NpgsqlDataSource dataSource, TimeProvider clock, SubscriptionCharges charges, SubscriptionTransitions transitions,
-    SubscriptionEmails emails, EmailDispatchSignal mailSignal, IOptions<SubscriptionOptions> options, ILogger<RenewalRunner> logger)
+    SubscriptionEmails emails, EmailDispatchSignal mailSignal, IOptions<SubscriptionOptions> options, WorkerConnections workerConnections, ILogger<RenewalRunner> logger)
 {
     /// <summary>Runs until nothing is due. <paramref name="businessId"/> limits the pass to one business (operators, tests).</summary>
     public async Task<RenewalPass> RunOnceAsync(string? businessId, CancellationToken cancellationToken)
@@ -97,7 +98,7 @@ public sealed class RenewalRunner(NpgsqlDataSource dataSource, TimeProvider cloc
         }
 
         var outcomes = new System.Collections.Concurrent.ConcurrentBag<ChargeOutcome>();
-        await Parallel.ForEachAsync(started, new ParallelOptions { MaxDegreeOfParallelism = options.Value.Parallelism, CancellationToken = cancellationToken },
+        await Parallel.ForEachAsync(started, new ParallelOptions { MaxDegreeOfParallelism = workerConnections.Clamp(options.Value.Parallelism), CancellationToken = cancellationToken },
             async (charge, ct) =>
             {
                 try

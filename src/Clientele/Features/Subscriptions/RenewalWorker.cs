@@ -10,6 +10,8 @@ public sealed class RenewalWorker(RenewalRunner runner, IOptions<SubscriptionOpt
 
     protected override TimeSpan IdleDelay => options.Value.PollInterval;
 
+    protected override int ConnectionsPerPass => options.Value.Parallelism;
+
     protected override async Task<int> RunPassAsync(CancellationToken cancellationToken)
     {
         var pass = await runner.RunOnceAsync(null, cancellationToken);

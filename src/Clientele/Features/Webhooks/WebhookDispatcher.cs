@@ -34,7 +34,12 @@ public sealed class WebhookDispatcher(
         public bool Succeeded => StatusCode is >= 200 and < 300;
     }
 
+    /// <summary>Deliveries sent at once (each borrows one connection to record its attempt).</summary>
+    private const int Parallelism = 8;
+
     public override string Name => "webhooks";
+
+    protected override int ConnectionsPerPass => Parallelism;
 
     protected override TimeSpan IdleDelay => options.Value.PollInterval;
 
@@ -50,15 +55,20 @@ public sealed class WebhookDispatcher(
         {
             return 0;
         }
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var payloads = (await connection.QueryAsync<(string Id, string Payload)>(new CommandDefinition(
-            "SELECT id, payload FROM webhook_events WHERE id = ANY (@ids)", new { ids = claims.Select(c => c.EventId).Distinct().ToArray() }, cancellationToken: cancellationToken)))
-            .ToDictionary(e => e.Id, e => e.Payload);
-        var targets = (await connection.QueryAsync<WebhookEndpointRow>(new CommandDefinition(
-            $"SELECT {WebhookEndpointRow.Columns} FROM webhook_endpoints WHERE id = ANY (@ids)", new { ids = claims.Select(c => c.EndpointId).Distinct().ToArray() }, cancellationToken: cancellationToken)))
-            .ToDictionary(e => e.Id);
+        Dictionary<string, string> payloads;
+        Dictionary<string, WebhookEndpointRow> targets;
+        // Returned to the pool before the deliveries start: each of them borrows its own.
+        await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
+        {
+            payloads = (await connection.QueryAsync<(string Id, string Payload)>(new CommandDefinition(
+                "SELECT id, payload FROM webhook_events WHERE id = ANY (@ids)", new { ids = claims.Select(c => c.EventId).Distinct().ToArray() }, cancellationToken: cancellationToken)))
+                .ToDictionary(e => e.Id, e => e.Payload);
+            targets = (await connection.QueryAsync<WebhookEndpointRow>(new CommandDefinition(
+                $"SELECT {WebhookEndpointRow.Columns} FROM webhook_endpoints WHERE id = ANY (@ids)", new { ids = claims.Select(c => c.EndpointId).Distinct().ToArray() }, cancellationToken: cancellationToken)))
+                .ToDictionary(e => e.Id);
+        }
 
-        await Parallel.ForEachAsync(claims, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken },
+        await Parallel.ForEachAsync(claims, new ParallelOptions { MaxDegreeOfParallelism = Connections.Clamp(Parallelism), CancellationToken = cancellationToken },
             (claim, token) => DeliverOneAsync(claim, targets[claim.EndpointId], payloads[claim.EventId], token));
         return claims.Count;
     }

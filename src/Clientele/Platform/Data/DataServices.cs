@@ -44,6 +44,13 @@ public static class DataServices
             dataSource.UseLoggerFactory(sp.GetRequiredService<ILoggerFactory>());
             return dataSource.Build();
         });
+        builder.Services.AddSingleton(sp =>
+        {
+            // The workers' share of the pool actually built (a Maximum Pool Size in the connection string wins).
+            var pool = new NpgsqlConnectionStringBuilder(sp.GetRequiredService<NpgsqlDataSource>().ConnectionString).MaxPoolSize;
+            var wanted = sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.WorkerConnections;
+            return new Jobs.WorkerConnections(Math.Clamp(wanted, 1, Math.Max(1, pool - 1)));
+        });
         builder.Services.AddScoped<RequestConnection>();
         builder.Services.AddSingleton<Migrator>();
         builder.Services.AddHostedService<MigrateOnStartup>();

@@ -22,6 +22,13 @@ public sealed class DatabaseOptions
     public int MaxPoolSize { get; set; } = 30;
 
     /// <summary>
+    /// How many of the pool's connections background workers (renewals, webhook deliveries, e-mail,
+    /// reports, maintenance) may hold at once; requests always keep the rest, so busy workers slow
+    /// themselves down rather than starve requests. Clamped to one less than the pool.
+    /// </summary>
+    public int WorkerConnections { get; set; } = 10;
+
+    /// <summary>
     /// How long a request waits for a connection when the pool is busy before it is answered 503 with
     /// <c>Retry-After</c>. A <c>Timeout</c> in the connection string wins.
     /// </summary>
@@ -47,6 +54,7 @@ public sealed class DatabaseOptionsValidator : IValidateOptions<DatabaseOptions>
             checks.Fail(nameof(options.ConnectionString), $"is not a valid Npgsql connection string ({ex.GetType().Name})");
         }
         return checks.InRange(nameof(options.MaxPoolSize), options.MaxPoolSize, 1, 1000)
+            .InRange(nameof(options.WorkerConnections), options.WorkerConnections, 1, 1000)
             .Positive(nameof(options.ConnectionWait), options.ConnectionWait)
             .Result;
     }

@@ -23,6 +23,12 @@ public abstract class PollingWorker(WorkerStatus status) : BackgroundService
     /// <summary>False when configuration keeps this worker off in this process.</summary>
     protected virtual bool Enabled => true;
 
+    /// <summary>The workers' share of the pool; a pass that fans out caps its parallelism with it.</summary>
+    protected WorkerConnections Connections => status.Connections;
+
+    /// <summary>How many pooled connections a pass may hold at once (its permits in <see cref="WorkerConnections"/>).</summary>
+    protected virtual int ConnectionsPerPass => 1;
+
     /// <summary>One round of work; returns how many items it found (0: idle).</summary>
     protected abstract Task<int> RunPassAsync(CancellationToken cancellationToken);
 
@@ -47,7 +53,11 @@ public abstract class PollingWorker(WorkerStatus status) : BackgroundService
             TimeSpan delay;
             try
             {
-                var found = await RunPassAsync(stoppingToken);
+                int found;
+                using (await status.Connections.EnterAsync(ConnectionsPerPass, stoppingToken))
+                {
+                    found = await RunPassAsync(stoppingToken);
+                }
                 status.Succeeded(Name);
                 if (found > 0)
                 {

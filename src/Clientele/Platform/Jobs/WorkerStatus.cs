@@ -25,14 +25,18 @@ public sealed class WorkerStatus : IDisposable
     private readonly ConcurrentDictionary<string, WorkerSnapshot> workers = new(StringComparer.Ordinal);
     private readonly Meter meter;
 
-    public WorkerStatus(TimeProvider clock, ILogger<PollingWorker> logger, IMeterFactory meters)
+    public WorkerStatus(TimeProvider clock, ILogger<PollingWorker> logger, IMeterFactory meters, WorkerConnections? connections = null)
     {
         Clock = clock;
+        Connections = connections ?? new WorkerConnections(1);
         Logger = logger;
         meter = meters.Create(MeterName);
         meter.CreateObservableGauge("clientele.worker.lag", ObserveLag, unit: "s",
             description: "Seconds since the worker's last successful pass");
     }
+
+    /// <summary>The workers' share of the connection pool; every pass holds its permits.</summary>
+    public WorkerConnections Connections { get; }
 
     /// <summary>The clock the workers wait and time-stamp by.</summary>
     public TimeProvider Clock { get; }
