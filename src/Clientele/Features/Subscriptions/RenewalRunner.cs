@@ -1,7 +1,7 @@
-using Clientele.Platform.Jobs;
 using Clientele.Features.Catalog;
 using Clientele.Features.Subscriptions.Billing;
 using Clientele.Platform.Email;
+using Clientele.Platform.Jobs;
 using Clientele.Platform.Telemetry;
 using Clientele.Primitives;
 using Dapper;
