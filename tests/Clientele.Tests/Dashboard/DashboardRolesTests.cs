@@ -97,8 +97,8 @@ public sealed class DashboardRolesTests(AppFixture app)
     }
 
     [Theory]
-    [InlineData(DashboardRole.Owner, "ViewData ExportReports IssueRefunds SendPortalInvites AdjustWallets EditData ManageSettings ManageWebhooks ManageApiKeys ManageTeam")]
-    [InlineData(DashboardRole.Admin, "ViewData ExportReports IssueRefunds SendPortalInvites AdjustWallets EditData ManageSettings ManageWebhooks ManageApiKeys")]
+    [InlineData(DashboardRole.Owner, "ViewData ExportReports IssueRefunds SendPortalInvites AdjustWallets EditData ManageSettings ManageWebhooks ManageApiKeys ManageTeam ViewAuditLog")]
+    [InlineData(DashboardRole.Admin, "ViewData ExportReports IssueRefunds SendPortalInvites AdjustWallets EditData ManageSettings ManageWebhooks ManageApiKeys ViewAuditLog")]
     [InlineData(DashboardRole.Support, "ViewData ExportReports IssueRefunds SendPortalInvites AdjustWallets")]
     [InlineData(DashboardRole.Viewer, "ViewData ExportReports")]
     public void The_permission_matrix_is_as_documented(DashboardRole role, string allowed) =>

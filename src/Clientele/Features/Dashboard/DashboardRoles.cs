@@ -44,9 +44,12 @@ public enum DashboardPermission
 
     /// <summary>Invite people, change roles, remove members (and so ownership).</summary>
     ManageTeam,
+
+    /// <summary>Read the audit log (who changed what, when, from where).</summary>
+    ViewAuditLog,
 }
 
-/// <summary>The permission matrix: owner everything; admin everything but the team; support reads plus refunds, invites and wallet adjustments; viewer reads.</summary>
+/// <summary>The permission matrix: owner everything; admin everything but the team; support reads plus refunds, invites and wallet adjustments (not the audit log); viewer reads (not the audit log).</summary>
 public static class DashboardPermissions
 {
     public static bool Allows(this DashboardRole role, DashboardPermission permission) => role switch

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Mvc;
 namespace Clientele.Pages.Dashboard;
 
 /// <summary>The header's switchers: another of the person's businesses (404 for any other), or the other mode, for this session.</summary>
+[Clientele.Platform.Audit.NotAudited]
 public sealed class SwitchModel(DashboardSessionStore sessions) : DashboardPageModel
 {
     public override string Section => DashboardNavigation.Customers;

@@ -1,4 +1,5 @@
 using Clientele.Platform.Api;
+using Clientele.Platform.Audit;
 using Clientele.Primitives;
 using Dapper;
 using Npgsql;
@@ -63,13 +64,13 @@ internal sealed class ApiKeyAuthenticationMiddleware(RequestDelegate next)
             return;
         }
 
-        (string BusinessId, string Mode) row;
+        (string Id, string BusinessId, string Mode, string Name, string DisplayHint) row;
         // Back to the pool before the endpoint runs: held across next(), every request would take two
         // connections, and a burst of requests could exhaust the pool waiting for their second.
         await using (var connection = await dataSource.OpenConnectionAsync(context.RequestAborted))
         {
-            row = await connection.QuerySingleOrDefaultAsync<(string BusinessId, string Mode)>(new CommandDefinition(
-                "SELECT business_id, mode FROM api_keys WHERE key_hash = @hash AND revoked_at IS NULL",
+            row = await connection.QuerySingleOrDefaultAsync<(string Id, string BusinessId, string Mode, string Name, string DisplayHint)>(new CommandDefinition(
+                "SELECT id, business_id, mode, name, display_hint FROM api_keys WHERE key_hash = @hash AND revoked_at IS NULL",
                 new { hash = ApiKeyFormat.Hash(key!) }, cancellationToken: context.RequestAborted));
         }
         if (row.BusinessId is null)
@@ -77,7 +78,10 @@ internal sealed class ApiKeyAuthenticationMiddleware(RequestDelegate next)
             await ApiResults.Unauthorized("Unknown or revoked API key.").ExecuteAsync(context);
             return;
         }
-        new Tenant(row.BusinessId, ModeText.Parse(row.Mode)).AttachTo(context);
+        var tenant = new Tenant(row.BusinessId, ModeText.Parse(row.Mode));
+        tenant.AttachTo(context);
+        // The key by its name and visible hint (never the key): who the audit log says acted.
+        new AuditActor(tenant, AuditActorKind.ApiKey, row.Id, row.Name.Length > 0 ? $"{row.Name} ({row.DisplayHint})" : row.DisplayHint).AttachTo(context);
         await next(context);
     }
 

@@ -17,6 +17,7 @@ using Clientele.Features.Subscriptions;
 using Clientele.Features.Wallets;
 using Clientele.Features.Webhooks;
 using Clientele.Platform.Api;
+using Clientele.Platform.Audit;
 using Clientele.Platform.Auth;
 using Clientele.Platform.Data;
 using Clientele.Platform.Email;
@@ -41,6 +42,7 @@ public static class ClienteleHost
         builder.Services.ConfigureHttpJsonOptions(options => ApiJson.Configure(options.SerializerOptions));
         builder.Services.AddOpenApi();
 
+        builder.Services.AddSingleton<Audit.AuditLog>();
         builder.Services.AddSingleton<BusinessStore>();
         builder.Services.AddSingleton<CustomerStore>();
         builder.Services.AddSingleton<CreateCustomer>();
@@ -76,6 +78,7 @@ public static class ClienteleHost
         app.UseBrowserStatusPages();
         app.UsePortalErrorPage();
         app.UseApiKeyAuthentication();
+        app.UseAuditTrail();
         if (app.Environment.IsDevelopment())
         {
             // The browsable API reference (Scalar; its script is served from the package, nothing from a CDN).
@@ -90,19 +93,21 @@ public static class ClienteleHost
     {
         app.MapOpenApi();
         app.MapHealthApi();
-        app.MapCustomersApi();
-        app.MapWalletsApi();
-        app.MapWebhooksApi();
-        app.MapProductsApi();
-        app.MapProductCollectionsApi();
-        app.MapSubscriptionSettingsApi();
-        app.MapCheckoutsApi();
-        app.MapPaymentsApi();
-        app.MapPaymentMethodsApi();
-        app.MapRefundsApi();
-        app.MapSubscriptionsApi();
-        app.MapInvoicesApi();
-        app.MapLicenseKeysApi();
+        // The API's endpoints name the object a call returns, for the audit trail.
+        var api = app.MapGroup("").CaptureCreatedObjects();
+        api.MapCustomersApi();
+        api.MapWalletsApi();
+        api.MapWebhooksApi();
+        api.MapProductsApi();
+        api.MapProductCollectionsApi();
+        api.MapSubscriptionSettingsApi();
+        api.MapCheckoutsApi();
+        api.MapPaymentsApi();
+        api.MapPaymentMethodsApi();
+        api.MapRefundsApi();
+        api.MapSubscriptionsApi();
+        api.MapInvoicesApi();
+        api.MapLicenseKeysApi();
         app.MapClientelePortal();
         app.MapClienteleDashboard();
         app.MapRazorPages();

@@ -9,11 +9,13 @@ public static class DashboardNavigation
     public const string Customers = "customers";
     public const string Team = "team";
     public const string Security = "security";
+    public const string Audit = "audit";
 
     public static IReadOnlyList<DashboardNavItem> Items { get; } =
     [
         new(Customers, "/Dashboard/Customers", "NavCustomers", DashboardPermission.ViewData),
         new(Team, "/Dashboard/Team", "NavTeam", DashboardPermission.ManageTeam),
+        new(Audit, "/Dashboard/Audit", "NavAudit", DashboardPermission.ViewAuditLog),
         new(Security, "/Dashboard/Security", "NavSecurity", DashboardPermission.ViewData),
     ];
 }

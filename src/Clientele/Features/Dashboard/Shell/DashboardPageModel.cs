@@ -3,6 +3,7 @@ using System.Reflection;
 using Clientele.Features.Dashboard.Access;
 using Clientele.Features.Dashboard.Localization;
 using Clientele.Features.Portal.Shell;
+using Clientele.Platform.Audit;
 using Clientele.Primitives;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Filters;
@@ -71,6 +72,10 @@ public abstract class DashboardPageModel : PageModel
             await sessions.SetViewAsync(session.SessionId, current.BusinessId, session.Mode, HttpContext.RequestAborted);
         }
         Dashboard = new DashboardContext(session with { BusinessId = current.BusinessId }, memberships, current);
+        if (!GetType().IsDefined(typeof(NotAuditedAttribute), inherit: true))
+        {
+            new AuditActor(Dashboard.Tenant, AuditActorKind.User, Dashboard.UserId, Dashboard.Email).AttachTo(HttpContext);
+        }
         ViewData[DashboardContext.ViewDataKey] = Dashboard;
         ViewData["Section"] = Section;
 
