@@ -47,8 +47,7 @@ public sealed class HealthTests(AppFixture app)
         finally
         {
             NpgsqlConnection.ClearAllPools();
-            await using var admin = new NpgsqlConnection(TestSettings.ConnectionString());
-            await admin.ExecuteAsync($"DROP DATABASE IF EXISTS {database} WITH (FORCE)");
+            await ScratchDatabase.DropAsync(database);
         }
     }
 }

@@ -35,21 +35,7 @@ public sealed class MigrationTests
         finally
         {
             NpgsqlConnection.ClearAllPools();
-            await using var admin = new NpgsqlConnection(TestSettings.ConnectionString());
-            // An autovacuum worker analysing the fresh tables belongs to another role, which FORCE may
-            // not terminate (42501): it finishes in moments, so try again.
-            for (var attempt = 1; ; attempt++)
-            {
-                try
-                {
-                    await admin.ExecuteAsync($"DROP DATABASE IF EXISTS {database} WITH (FORCE)");
-                    break;
-                }
-                catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.InsufficientPrivilege && attempt < 20)
-                {
-                    await Task.Delay(250);
-                }
-            }
+            await ScratchDatabase.DropAsync(database);
         }
     }
 

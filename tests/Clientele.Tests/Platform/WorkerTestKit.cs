@@ -58,7 +58,27 @@ public sealed class ScratchDatabase : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await DataSource.DisposeAsync();
+        await DropAsync(Name);
+    }
+
+    /// <summary>
+    /// Drops a test's own database. An autovacuum worker analysing the fresh tables belongs to another role,
+    /// which FORCE may not terminate (42501): it finishes in moments, so this tries again.
+    /// </summary>
+    public static async Task DropAsync(string name)
+    {
         await using var admin = new NpgsqlConnection(TestSettings.ConnectionString());
-        await admin.ExecuteAsync($"DROP DATABASE IF EXISTS {Name} WITH (FORCE)");
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await admin.ExecuteAsync($"DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+                return;
+            }
+            catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.InsufficientPrivilege && attempt < 40)
+            {
+                await Task.Delay(250);
+            }
+        }
     }
 }
