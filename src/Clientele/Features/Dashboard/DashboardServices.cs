@@ -1,4 +1,5 @@
 using Clientele.Features.Dashboard.Access;
+using Clientele.Features.Dashboard.CustomerDetail;
 using Clientele.Features.Dashboard.Shell;
 using Clientele.Features.Dashboard.Team;
 using Clientele.Features.Dashboard.TwoFactor;
@@ -19,6 +20,7 @@ public static class DashboardServices
         builder.Services.AddSingleton<TotpSecrets>();
         builder.Services.AddSingleton<TwoFactorOperations>();
         builder.Services.AddSingleton<DashboardTeam>();
+        builder.Services.AddCustomerDetail();
         return builder;
     }
 

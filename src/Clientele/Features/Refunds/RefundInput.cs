@@ -6,8 +6,11 @@ namespace Clientele.Features.Refunds;
 
 public sealed record RefundItemRequest(string ItemId, long? Amount, string Field);
 
-/// <summary>POST /refunds: no items refunds everything left; items refund those lines (all that is left of each, or the amount given).</summary>
-public sealed record RefundRequest(string PaymentId, IReadOnlyList<RefundItemRequest>? Items, string? Reason, string MetadataJson);
+/// <summary>
+/// POST /refunds: no items refunds everything left; items refund those lines (all that is left of each, or the amount given).
+/// <paramref name="IdempotencyKey"/> (the dashboard's form sends one): a second request with it answers the first refund.
+/// </summary>
+public sealed record RefundRequest(string PaymentId, IReadOnlyList<RefundItemRequest>? Items, string? Reason, string MetadataJson, string? IdempotencyKey = null);
 
 public static class RefundInput
 {

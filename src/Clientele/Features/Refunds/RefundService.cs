@@ -29,6 +29,8 @@ public sealed class RefundService(NpgsqlDataSource dataSource, RefundSettlement 
 
     private sealed record Reservation(string RefundId, string ChargeId, long Amount);
 
+    private sealed record FirstRefund(string Id, string PaymentId);
+
     public async Task<RefundOutcome> CreateAsync(Tenant tenant, RefundRequest request, CancellationToken cancellationToken)
     {
         var (outcome, reservation) = await ReserveAsync(tenant, request, cancellationToken);
@@ -82,6 +84,15 @@ public sealed class RefundService(NpgsqlDataSource dataSource, RefundSettlement 
         {
             return (new RefundOutcome.PaymentNotFound(), null);
         }
+        // Under the payment's row lock, so two requests with one key cannot both pass this check.
+        if (request.IdempotencyKey is { } key && await connection.QuerySingleOrDefaultAsync<FirstRefund>(new CommandDefinition(
+            "SELECT id, payment_id FROM refunds WHERE business_id = @businessId AND mode = @mode AND idempotency_key = @key",
+            new { args.businessId, args.mode, key }, transaction, cancellationToken: cancellationToken)) is { } first)
+        {
+            return first.PaymentId == request.PaymentId
+                ? (new RefundOutcome.Created(first.Id), null)
+                : (Invalid("idempotency_key", "was already used for a refund of another payment"), null);
+        }
         if (payment.Status != "succeeded" || payment.ProcessorChargeId is null)
         {
             return (Invalid("payment_id", "only a succeeded, charged payment can be refunded"), null);
@@ -134,8 +145,8 @@ public sealed class RefundService(NpgsqlDataSource dataSource, RefundSettlement 
         }
         var refundId = Ids.New(Ids.Refund);
         await connection.ExecuteAsync(new CommandDefinition("""
-            INSERT INTO refunds (id, business_id, mode, payment_id, customer_id, subscription_id, status, amount, currency, is_partial, reason, metadata, created_at, updated_at, claimed_until)
-            VALUES (@refundId, @businessId, @mode, @paymentId, @customerId, @subscriptionId, 'pending', @total, @currency, @isPartial, @reason, @metadata::jsonb, @now, @now, @claimedUntil);
+            INSERT INTO refunds (id, business_id, mode, payment_id, customer_id, subscription_id, status, amount, currency, is_partial, reason, metadata, created_at, updated_at, claimed_until, idempotency_key)
+            VALUES (@refundId, @businessId, @mode, @paymentId, @customerId, @subscriptionId, 'pending', @total, @currency, @isPartial, @reason, @metadata::jsonb, @now, @now, @claimedUntil, @idempotencyKey);
             INSERT INTO refund_line_items (refund_id, product_id, business_id, mode, amount)
             SELECT @refundId, r.product_id, @businessId, @mode, r.amount FROM unnest(@productIds::text[], @amounts::bigint[]) AS r(product_id, amount);
             """,
@@ -154,6 +165,7 @@ public sealed class RefundService(NpgsqlDataSource dataSource, RefundSettlement 
                 metadata = request.MetadataJson,
                 now,
                 claimedUntil = now + options.Value.Lease,
+                idempotencyKey = request.IdempotencyKey,
                 productIds = parts.Select(p => p.ProductId).ToArray(),
                 amounts = parts.Select(p => p.Amount).ToArray(),
             }, transaction, cancellationToken: cancellationToken));

@@ -17,6 +17,19 @@ public sealed record RenewalPass(int Renewed, int Failed, int Pending, int Ended
         new(a.Renewed + b.Renewed, a.Failed + b.Failed, a.Pending + b.Pending, a.Ended + b.Ended, a.Recovered + b.Recovered, a.Notices + b.Notices);
 }
 
+/// <summary>What renewing one subscription at once did (<see cref="RenewalRunner.RenewNowAsync"/>).</summary>
+public abstract record RenewNowOutcome
+{
+    /// <summary>The renewal ran: the period was charged (<paramref name="Charge"/> says how it went; null when it cost nothing) or the subscription ended.</summary>
+    public sealed record Renewed(string? PaymentId, ChargeOutcome? Charge, bool Ended) : RenewNowOutcome;
+
+    /// <summary>Not this tenant's subscription; or live mode, where renewals only happen when due.</summary>
+    public sealed record NotFound : RenewNowOutcome;
+
+    /// <summary>Only an active, scheduled (not on-demand) subscription with no charge in flight renews.</summary>
+    public sealed record NotRenewable(string Status, bool OnDemand, bool ChargeInFlight) : RenewNowOutcome;
+}
+
 /// <summary>
 /// Renews due subscriptions. Each batch is claimed with <c>FOR UPDATE SKIP LOCKED</c> (so any number
 /// of workers in any number of processes share the work without waiting on each other); in the
@@ -41,6 +54,44 @@ public sealed class RenewalRunner(NpgsqlDataSource dataSource, TimeProvider cloc
                 return total;
             }
         }
+    }
+
+    /// <summary>
+    /// Test mode only: renews this one subscription now, as if its next billing date had come — the same
+    /// step as a due renewal (<see cref="RenewOneAsync"/>: end at period end, scheduled plan change, wallet
+    /// first, the charge keyed by the period, on hold when declined), so a merchant can try renewals and dunning.
+    /// </summary>
+    public async Task<RenewNowOutcome> RenewNowAsync(Tenant tenant, string subscriptionId, CancellationToken cancellationToken)
+    {
+        if (tenant.Mode != Mode.Test)
+        {
+            return new RenewNowOutcome.NotFound();
+        }
+        var now = clock.GetUtcNow().UtcDateTime;
+        object step;
+        await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
+        await using (var transaction = await connection.BeginTransactionAsync(cancellationToken))
+        {
+            if (await SubscriptionStore.FindAsync(connection, transaction, tenant, subscriptionId, cancellationToken, forUpdate: true) is not { } subscription)
+            {
+                return new RenewNowOutcome.NotFound();
+            }
+            if (subscription.Status != SubscriptionStatus.Active || subscription.OnDemand || subscription.ChargeInFlight is not null)
+            {
+                return new RenewNowOutcome.NotRenewable(subscription.Status, subscription.OnDemand, subscription.ChargeInFlight is not null);
+            }
+            step = await RenewOneAsync(connection, transaction, subscription, now, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+        mailSignal.Wake();
+        if (step is not StartedCharge charge)
+        {
+            return new RenewNowOutcome.Renewed(null, null, Ended: step is true);
+        }
+        var outcome = await charges.CompleteAsync(charge, CancellationToken.None);
+        ClienteleMetrics.RecordRenewal(outcome switch { ChargeOutcome.Succeeded => "renewed", ChargeOutcome.Failed => "failed", _ => "pending" }, 1);
+        logger.LogInformation("Subscription {SubscriptionId} of {BusinessId} renewed at once (test mode): {Outcome}", subscriptionId, tenant.BusinessId, outcome);
+        return new RenewNowOutcome.Renewed(charge.PaymentId, outcome, Ended: false);
     }
 
     private async Task<(RenewalPass Pass, int Claimed)> RenewBatchAsync(string? businessId, CancellationToken cancellationToken)

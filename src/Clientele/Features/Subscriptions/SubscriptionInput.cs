@@ -45,7 +45,8 @@ public sealed record PatchSubscriptionInput(
 
 public sealed record ChangePlanInput(string ProductId, int Quantity, string ProrationBillingMode, string EffectiveAt, string? OnPaymentFailure, string? MetadataJson);
 
-public sealed record ChargeInput(long ProductPrice, string? ProductCurrency, string? ProductDescription, string MetadataJson, bool UseWallet);
+/// <summary>An on-demand charge; <paramref name="IdempotencyKey"/> (the dashboard's form sends one): a second request with it answers the first payment.</summary>
+public sealed record ChargeInput(long ProductPrice, string? ProductCurrency, string? ProductDescription, string MetadataJson, bool UseWallet, string? IdempotencyKey = null);
 
 public sealed record UpdatePaymentMethodInput(string Type, string? PaymentMethodId, string? ReturnUrl);
 

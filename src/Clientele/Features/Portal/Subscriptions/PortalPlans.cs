@@ -21,7 +21,11 @@ public sealed class PortalPlans(NpgsqlDataSource dataSource)
 {
     private sealed record GroupKey(string GroupId, string? GroupName);
 
-    public async Task<IReadOnlyList<PortalPlanGroup>> ListAsync(PortalSession session, Subscription subscription, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<PortalPlanGroup>> ListAsync(PortalSession session, Subscription subscription, CancellationToken cancellationToken) =>
+        ListAsync(session.Tenant, subscription, cancellationToken);
+
+    /// <summary>The same plans for the merchant's dashboard (the tenant is the person's business and mode).</summary>
+    public async Task<IReadOnlyList<PortalPlanGroup>> ListAsync(Clientele.Primitives.Tenant tenant, Subscription subscription, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var rows = await connection.QueryAsync<GroupKey, Product, (GroupKey Group, Product Product)>(new CommandDefinition($"""
@@ -34,7 +38,7 @@ public sealed class PortalPlans(NpgsqlDataSource dataSource)
             WHERE cur.product_id = @productId AND cur.business_id = @businessId AND cur.mode = @mode
               AND p.price_type <> 'one_time_price' AND p.payment_frequency_count IS NOT NULL AND p.currency = @currency
             ORDER BY g.position, g.id, i.position, i.id
-            """, new { productId = subscription.ProductId, businessId = session.Tenant.BusinessId, mode = session.Tenant.ModeText, currency = subscription.Currency },
+            """, new { productId = subscription.ProductId, businessId = tenant.BusinessId, mode = tenant.ModeText, currency = subscription.Currency },
             cancellationToken: cancellationToken), (group, product) => (group, product), splitOn: "id");
         return [.. rows.GroupBy(r => r.Group).Select(g => new PortalPlanGroup(g.Key.GroupId, g.Key.GroupName, [.. g.Select(r => SubscriptionPlan.Of(r.Product, 1))]))];
     }

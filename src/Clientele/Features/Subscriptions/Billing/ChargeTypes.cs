@@ -32,7 +32,12 @@ public sealed record ChargeRequestPlan(
     DateTime? PeriodStart = null,
     PlanChangeOrder? PlanChange = null,
     bool ApplyOnFailure = false,
-    bool DueOnFailure = false);
+    bool DueOnFailure = false,
+    string? IdempotencyKey = null)
+{
+    /// <summary>The charge's key with the processor: per period for renewals, the caller's key when given, else unique.</summary>
+    public static string KeyOf(string subscriptionId, string kind, string callerKey) => $"sub:{subscriptionId}:{kind}:key:{callerKey}";
+}
 
 /// <summary>A plan change to apply when its charge is settled (stored as JSON on the charge).</summary>
 public sealed record PlanChangeOrder(SubscriptionPlan Plan, bool ResetsCycle, string? MetadataJson);

@@ -43,7 +43,7 @@ public sealed class SubscriptionCharges(
         var chargeId = Ids.New(Ids.SubscriptionCharge);
         var key = plan.PeriodStart is { } period
             ? $"sub:{subscription.Id}:renewal:{period.Ticks}"
-            : $"sub:{subscription.Id}:{plan.Kind}:{chargeId}";
+            : plan.IdempotencyKey is { } callerKey ? ChargeRequestPlan.KeyOf(subscription.Id, plan.Kind, callerKey) : $"sub:{subscription.Id}:{plan.Kind}:{chargeId}";
         var method = plan.PaymentMethodId is null ? default : await connection.QuerySingleOrDefaultAsync<(string Token, string Network, string CardType, string Last4, string? HolderName)>(new CommandDefinition("""
             SELECT processor_token, card_network, card_type, last4, card_holder_name FROM payment_methods
             WHERE id = @id AND business_id = @businessId AND mode = @mode AND deleted_at IS NULL
