@@ -21,6 +21,8 @@ public static class BrandingRules
     public const int MaxUrlLength = 2048;
     public const double MinimumContrast = 3.0;
 
+    private static readonly System.Buffers.SearchValues<char> HexDigits = System.Buffers.SearchValues.Create("0123456789abcdefABCDEF");
+
     /// <summary>The portal's backgrounds in light and dark colours (portal.css: --surface).</summary>
     public const string LightBackground = "#ffffff";
     public const string DarkBackground = "#1e293b";
@@ -67,7 +69,7 @@ public static class BrandingRules
     }
 
     public static bool IsHexColor(string text) =>
-        text.Length == 7 && text[0] == '#' && text.AsSpan(1).IndexOfAnyExcept("0123456789abcdefABCDEF") < 0;
+        text.Length == 7 && text[0] == '#' && text.AsSpan(1).IndexOfAnyExcept(HexDigits) < 0;
 
     /// <summary>WCAG 2 contrast ratio of two <c>#rrggbb</c> colours (1 to 21).</summary>
     public static double Contrast(string a, string b)

@@ -20,6 +20,8 @@ public static class LogoFile
     public const string Jpeg = "image/jpeg";
     public const string Svg = "image/svg+xml";
 
+    private static readonly System.Buffers.SearchValues<byte> Whitespace = System.Buffers.SearchValues.Create(" \t\r\n"u8);
+
     private static readonly byte[] PngSignature = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A];
 
     private static readonly HashSet<string> ActiveElements = new(StringComparer.OrdinalIgnoreCase)
@@ -59,7 +61,7 @@ public static class LogoFile
         {
             span = span[3..];
         }
-        var start = span.IndexOfAnyExcept((byte)' ', (byte)'\t', (byte)'\r', (byte)'\n');
+        var start = span.IndexOfAnyExcept(Whitespace);
         return start >= 0 && span[start] == (byte)'<';
     }
 

@@ -24,7 +24,7 @@ public sealed class WebhooksModel(WebhookEndpointStore store, SaveWebhookEndpoin
     public string? NextPage { get; private set; }
 
     [BindProperty]
-    public string? Url { get; set; }
+    public string? TargetUrl { get; set; }
 
     [BindProperty]
     public string? Description { get; set; }
@@ -59,7 +59,7 @@ public sealed class WebhooksModel(WebhookEndpointStore store, SaveWebhookEndpoin
     {
         var fields = new Dictionary<string, object?>
         {
-            ["url"] = Url ?? "",
+            ["url"] = TargetUrl ?? "",
             ["description"] = Description ?? "",
             ["idempotency_key"] = string.IsNullOrWhiteSpace(IdempotencyKey) ? null : IdempotencyKey,
         };
