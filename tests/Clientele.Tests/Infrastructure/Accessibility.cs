@@ -18,7 +18,7 @@ public static class Accessibility
         foreach (var scheme in new[] { ColorScheme.Light, ColorScheme.Dark })
         {
             await page.EmulateMediaAsync(new PageEmulateMediaOptions { ColorScheme = scheme });
-            var result = await page.RunAxe();
+            var result = await RunAxeAsync(page);
             var violations = result.Violations
                 .Select(v => (v, Nodes: v.Nodes.Where(n => !thirdParty.Any(t => t.Rule == v.Id && t.Selector.IsMatch(n.Target.ToString()))).ToList()))
                 .Where(x => x.Nodes.Count > 0)
@@ -28,5 +28,24 @@ public static class Accessibility
             Assert.True(violations.Count == 0, $"axe-core found violations on {page.Url} in {scheme} mode:\n{report}");
         }
         await page.EmulateMediaAsync(new PageEmulateMediaOptions { ColorScheme = ColorScheme.Light });
+    }
+
+    /// <summary>
+    /// axe over the page as it is; a page that replaces itself while axe reads it (a progress page that
+    /// reloads every few seconds) is read again once the new one has loaded, so every rendering checked is whole.
+    /// </summary>
+    private static async Task<Deque.AxeCore.Commons.AxeResult> RunAxeAsync(IPage page)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await page.RunAxe();
+            }
+            catch (PlaywrightException ex) when (attempt < 5 && ex.Message.Contains("Execution context was destroyed", StringComparison.Ordinal))
+            {
+                await page.WaitForLoadStateAsync(LoadState.Load);
+            }
+        }
     }
 }

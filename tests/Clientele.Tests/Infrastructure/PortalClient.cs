@@ -78,6 +78,22 @@ public sealed partial class PortalClient : IDisposable
         return await ReadAsync(response);
     }
 
+    /// <summary>A form with a file (multipart/form-data), with the antiforgery token of the last page read.</summary>
+    public async Task<Page> PostMultipartAsync(string path, IDictionary<string, string> fields, string fileField, string fileName, byte[] file, string contentType)
+    {
+        using var content = new MultipartFormDataContent();
+        foreach (var (name, value) in fields)
+        {
+            content.Add(new StringContent(value), name);
+        }
+        content.Add(new StringContent(AntiforgeryToken(LastHtml) ?? throw new InvalidOperationException("The last page had no form token.")), "__RequestVerificationToken");
+        var part = new ByteArrayContent(file);
+        part.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(contentType);
+        content.Add(part, fileField, fileName);
+        using var response = await http.PostAsync(path, content);
+        return await ReadAsync(response);
+    }
+
     public static string? AntiforgeryToken(string html) => TokenPattern().Match(html) is { Success: true } match ? WebUtility.HtmlDecode(match.Groups[1].Value) : null;
 
     /// <summary>Removes what differs between any two renderings (antiforgery tokens), to compare pages.</summary>

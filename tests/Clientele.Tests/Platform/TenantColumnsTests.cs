@@ -20,6 +20,7 @@ public sealed class TenantColumnsTests(AppFixture app)
         ["dashboard_memberships"] = "a membership spans both modes of its business (business_id, no mode)",
         ["dashboard_links"] = "a sign-in link signs a person in, not into one business or mode",
         ["dashboard_recovery_codes"] = "a person's own two-factor recovery codes",
+        ["business_logos"] = "a business's brand (its logo) is the same in test and live, like the name on businesses",
     };
 
     [Fact]

@@ -98,4 +98,6 @@ public sealed record PatchSubscriptionSettingsRequest(
     bool? AllowMultipleSubscriptions = null,
     bool? AllowPlanChanges = null,
     bool? AllowCustomerCancel = null,
-    bool? AllowCustomerPause = null);
+    bool? AllowCustomerPause = null,
+    [property: Description("prorated_immediately, full_immediately, difference_immediately or do_not_bill: a customer's own plan change in the portal")] string? PortalProrationMode = null,
+    [property: Description("next_billing_date or immediately: when a customer's own cancellation in the portal takes effect")] string? PortalCancelAt = null);

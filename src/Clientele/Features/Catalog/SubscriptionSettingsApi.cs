@@ -23,16 +23,8 @@ public static class SubscriptionSettingsApi
         {
             return error;
         }
-        var multiple = body!.Boolean("allow_multiple_subscriptions").Value;
-        var planChanges = body.Boolean("allow_plan_changes").Value;
-        var cancel = body.Boolean("allow_customer_cancel").Value;
-        var pause = body.Boolean("allow_customer_pause").Value;
-        // The mode a customer's own plan change in the portal uses (the API's callers choose per request).
-        var portalProration = InputRules.OneOf(body, "portal_proration_mode", Subscriptions.ProrationModes.All, required: false);
-        if (body.HasErrors)
-        {
-            return body.ErrorResult;
-        }
-        return Results.Ok(await store.UpdateAsync(tenant, multiple, planChanges, cancel, pause, portalProration, cancellationToken));
+        return SubscriptionSettingsChange.Parse(body!) is { } change
+            ? Results.Ok(await store.UpdateAsync(tenant, change, cancellationToken))
+            : body!.ErrorResult;
     }
 }

@@ -1,5 +1,6 @@
 using Clientele.Features.Dashboard.Access;
 using Clientele.Features.Dashboard.CustomerDetail;
+using Clientele.Features.Dashboard.Settings;
 using Clientele.Features.Dashboard.Shell;
 using Clientele.Features.Dashboard.Team;
 using Clientele.Features.Dashboard.TwoFactor;
@@ -21,12 +22,15 @@ public static class DashboardServices
         builder.Services.AddSingleton<TwoFactorOperations>();
         builder.Services.AddSingleton<DashboardTeam>();
         builder.Services.AddCustomerDetail();
+        builder.Services.AddSingleton<PortalBranding>();
+        builder.Services.AddSingleton<WebhookDeliveryLog>();
         return builder;
     }
 
     public static WebApplication MapClienteleDashboard(this WebApplication app)
     {
         app.MapDashboardAssets();
+        app.MapBrandLogos();
         return app;
     }
 }

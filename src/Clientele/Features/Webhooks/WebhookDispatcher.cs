@@ -29,7 +29,10 @@ public sealed class WebhookDispatcher(
 
     private sealed record Claim(string Id, string BusinessId, string Mode, string EventId, string EndpointId, int Attempts, DateTime LockedUntil);
 
-    private sealed record Outcome(int? StatusCode, string? Error, int DurationMs)
+    /// <summary>How much of the receiver's answer the delivery log keeps.</summary>
+    public const int ResponseExcerptLength = 500;
+
+    private sealed record Outcome(int? StatusCode, string? Error, int DurationMs, string? ResponseExcerpt = null)
     {
         public bool Succeeded => StatusCode is >= 200 and < 300;
     }
@@ -181,7 +184,9 @@ public sealed class WebhookDispatcher(
         try
         {
             using var response = await httpClients.CreateClient(HttpClientName).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
-            return new Outcome((int)response.StatusCode, null, (int)watch.ElapsedMilliseconds);
+            var status = (int)response.StatusCode;
+            var excerpt = await ExcerptAsync(response, timeout.Token);
+            return new Outcome(status, null, (int)watch.ElapsedMilliseconds, excerpt);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -194,6 +199,24 @@ public sealed class WebhookDispatcher(
         catch (HttpRequestException ex)
         {
             return new Outcome(null, ex.HttpRequestError.ToString(), (int)watch.ElapsedMilliseconds);
+        }
+    }
+
+    /// <summary>The start of the receiver's answer for the delivery log; reading more is never waited for, and a body that breaks off is just not kept.</summary>
+    private static async Task<string?> ExcerptAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
+            var buffer = new byte[ResponseExcerptLength * 4];
+            var read = await body.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, cancellationToken);
+            var text = Encoding.UTF8.GetString(buffer, 0, read);
+            text = new string([.. text.Where(c => !char.IsControl(c) || c is '\n' or '\t')]);
+            return text.Length == 0 ? null : text.Length > ResponseExcerptLength ? text[..ResponseExcerptLength] : text;
+        }
+        catch (Exception ex) when (ex is IOException or HttpRequestException or OperationCanceledException)
+        {
+            return null;
         }
     }
 
@@ -217,10 +240,10 @@ public sealed class WebhookDispatcher(
             new { id = claim.Id, status, nextAttempt, statusCode = outcome.StatusCode, error, succeeded = outcome.Succeeded, now, lockedUntil = claim.LockedUntil },
             transaction, cancellationToken: cancellationToken));
         await connection.ExecuteAsync(new CommandDefinition("""
-            INSERT INTO webhook_delivery_attempts (business_id, mode, delivery_id, attempt, status_code, error, duration_ms, created_at)
-            VALUES (@businessId, @mode, @id, @attempt, @statusCode, @error, @durationMs, @now)
+            INSERT INTO webhook_delivery_attempts (business_id, mode, delivery_id, attempt, status_code, error, duration_ms, response_excerpt, created_at)
+            VALUES (@businessId, @mode, @id, @attempt, @statusCode, @error, @durationMs, @excerpt, @now)
             """,
-            new { claim.BusinessId, claim.Mode, claim.Id, attempt = claim.Attempts, statusCode = outcome.StatusCode, error, durationMs = outcome.DurationMs, now },
+            new { claim.BusinessId, claim.Mode, claim.Id, attempt = claim.Attempts, statusCode = outcome.StatusCode, error, durationMs = outcome.DurationMs, excerpt = outcome.ResponseExcerpt, now },
             transaction, cancellationToken: cancellationToken));
         if (gone && recorded == 1)
         {

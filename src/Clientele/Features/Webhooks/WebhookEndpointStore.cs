@@ -178,7 +178,14 @@ public sealed class WebhookEndpointStore(NpgsqlDataSource dataSource, IDataProte
     }
 
     /// <summary>Replaces the secret; the old one keeps signing for the configured grace period (24 h).</summary>
-    public async Task<string?> RotateSecretAsync(Tenant tenant, string webhookId, CancellationToken cancellationToken)
+    public Task<string?> RotateSecretAsync(Tenant tenant, string webhookId, CancellationToken cancellationToken) =>
+        RotateSecretAsync(tenant, webhookId, null, cancellationToken);
+
+    /// <summary>
+    /// The same, only if the endpoint has not changed since <paramref name="ifUnchangedSince"/> (its <c>updated_at</c>, when given):
+    /// a form sent twice rotates once, so the secret in use before keeps its grace period.
+    /// </summary>
+    public async Task<string?> RotateSecretAsync(Tenant tenant, string webhookId, DateTime? ifUnchangedSince, CancellationToken cancellationToken)
     {
         var secret = WebhookSignature.NewSecret();
         var now = clock.GetUtcNow().UtcDateTime;
@@ -190,8 +197,9 @@ public sealed class WebhookEndpointStore(NpgsqlDataSource dataSource, IDataProte
                 secret_protected = @secret,
                 updated_at = @now
             WHERE id = @webhookId AND business_id = @businessId AND mode = @mode AND deleted_at IS NULL
+              AND (@ifUnchangedSince::timestamptz IS NULL OR updated_at = @ifUnchangedSince)
             """,
-            new { webhookId, businessId = tenant.BusinessId, mode = tenant.ModeText, secret = protector.Protect(secret), expires = now + options.Value.PreviousSecretLifetime, now },
+            new { webhookId, businessId = tenant.BusinessId, mode = tenant.ModeText, secret = protector.Protect(secret), expires = now + options.Value.PreviousSecretLifetime, now, ifUnchangedSince },
             cancellationToken: cancellationToken));
         return rotated == 1 ? secret : null;
     }

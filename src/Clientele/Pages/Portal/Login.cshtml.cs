@@ -76,7 +76,7 @@ public sealed class LoginModel(BusinessStore businesses, PortalAccess access, IO
         {
             return false;
         }
-        Brand = new PortalBrand(business.Id, business.Name, business.LogoUrl, business.AccentColor, business.SupportEmail);
+        Brand = new PortalBrand(business.Id, business.Name, business.LogoUrl, business.AccentColor, business.SupportEmail, business.PrivacyUrl, business.TermsUrl);
         ViewData["Brand"] = Brand;
         return true;
     }

@@ -16,7 +16,7 @@ public sealed class SignedOutModel(BusinessStore businesses) : PageModel
         Response.Headers.CacheControl = PageSecurity.NoCacheNoStore;
         if (Ids.LooksLike(business, Ids.Business) && await businesses.FindAsync(business!, HttpContext.RequestAborted) is { } found)
         {
-            Brand = new PortalBrand(found.Id, found.Name, found.LogoUrl, found.AccentColor, found.SupportEmail);
+            Brand = new PortalBrand(found.Id, found.Name, found.LogoUrl, found.AccentColor, found.SupportEmail, found.PrivacyUrl, found.TermsUrl);
             ViewData["Brand"] = Brand;
         }
     }

@@ -70,8 +70,7 @@ internal sealed class ApiKeyAuthenticationMiddleware(RequestDelegate next)
         await using (var connection = await dataSource.OpenConnectionAsync(context.RequestAborted))
         {
             row = await connection.QuerySingleOrDefaultAsync<(string Id, string BusinessId, string Mode, string Name, string DisplayHint)>(new CommandDefinition(
-                "SELECT id, business_id, mode, name, display_hint FROM api_keys WHERE key_hash = @hash AND revoked_at IS NULL",
-                new { hash = ApiKeyFormat.Hash(key!) }, cancellationToken: context.RequestAborted));
+                FindKeySql, KeyParameters(context, key!), cancellationToken: context.RequestAborted));
         }
         if (row.BusinessId is null)
         {
@@ -95,9 +94,30 @@ internal sealed class ApiKeyAuthenticationMiddleware(RequestDelegate next)
             return null;
         }
         await using var connection = await dataSource.OpenConnectionAsync(context.RequestAborted);
-        var row = await connection.QuerySingleOrDefaultAsync<(string BusinessId, string Mode)>(new CommandDefinition(
-            "SELECT business_id, mode FROM api_keys WHERE key_hash = @hash AND revoked_at IS NULL",
-            new { hash = ApiKeyFormat.Hash(key!) }, cancellationToken: context.RequestAborted));
+        var row = await connection.QuerySingleOrDefaultAsync<(string Id, string BusinessId, string Mode, string Name, string DisplayHint)>(new CommandDefinition(
+            FindKeySql, KeyParameters(context, key!), cancellationToken: context.RequestAborted));
         return row.BusinessId is null ? null : new Tenant(row.BusinessId, ModeText.Parse(row.Mode));
     }
+
+    /// <summary>
+    /// The key (id, tenant, name and hint: who the audit log says acted), and in the same statement its <c>last_used_at</c> (the dashboard's API keys page),
+    /// written at most once a minute per key: the guarded UPDATE touches no row otherwise, so a busy key
+    /// costs one index lookup per request and one write per minute.
+    /// </summary>
+    private const string FindKeySql = """
+        WITH k AS (SELECT id, business_id, mode, name, display_hint FROM api_keys WHERE key_hash = @hash AND revoked_at IS NULL),
+        used AS (
+            UPDATE api_keys a SET last_used_at = @now FROM k
+            WHERE a.id = k.id AND (a.last_used_at IS NULL OR a.last_used_at <= @touchCutoff)
+        )
+        SELECT id, business_id, mode, name, display_hint FROM k
+        """;
+
+    private static object KeyParameters(HttpContext context, string key)
+    {
+        var now = context.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime;
+        return new { hash = ApiKeyFormat.Hash(key), now, touchCutoff = now - LastUsedGranularity };
+    }
+
+    private static readonly TimeSpan LastUsedGranularity = TimeSpan.FromMinutes(1);
 }

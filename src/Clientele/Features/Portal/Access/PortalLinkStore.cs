@@ -66,7 +66,7 @@ public sealed class PortalLinkStore(TimeProvider clock)
             return null;
         }
         var row = await connection.QuerySingleOrDefaultAsync<PeekRow>(new CommandDefinition("""
-            SELECT l.purpose, l.used_at, l.expires_at, b.id AS business_id, b.name, b.logo_url, b.accent_color, b.support_email
+            SELECT l.purpose, l.used_at, l.expires_at, b.id AS business_id, b.name, b.logo_url, b.accent_color, b.support_email, b.privacy_url, b.terms_url
             FROM portal_links l JOIN businesses b ON b.id = l.business_id
             WHERE l.token_hash = @hash AND l.mode = @mode
             """, new { hash = PortalTokens.Hash(token), mode = mode.ToDb() }, cancellationToken: cancellationToken));
@@ -77,7 +77,7 @@ public sealed class PortalLinkStore(TimeProvider clock)
         var state = row.UsedAt is not null ? LinkState.Used
             : row.ExpiresAt <= clock.GetUtcNow().UtcDateTime ? LinkState.Expired
             : LinkState.Valid;
-        return new LinkPeek(FromDb(row.Purpose), state, new PortalBrand(row.BusinessId, row.Name, row.LogoUrl, row.AccentColor, row.SupportEmail));
+        return new LinkPeek(FromDb(row.Purpose), state, new PortalBrand(row.BusinessId, row.Name, row.LogoUrl, row.AccentColor, row.SupportEmail, row.PrivacyUrl, row.TermsUrl));
     }
 
     /// <summary>Uses the link if it is unused and unexpired (and marks it used); otherwise null.</summary>
@@ -109,5 +109,7 @@ public sealed class PortalLinkStore(TimeProvider clock)
         public string? LogoUrl { get; init; }
         public string? AccentColor { get; init; }
         public string? SupportEmail { get; init; }
+        public string? PrivacyUrl { get; init; }
+        public string? TermsUrl { get; init; }
     }
 }

@@ -55,3 +55,16 @@ for (const button of document.querySelectorAll('button[data-copy]')) {
 // A page that follows long work (a report being written) reloads itself while the work runs.
 const reload = document.querySelector('[data-reload-after]');
 if (reload) { setTimeout(() => window.location.reload(), Number(reload.dataset.reloadAfter) * 1000); }
+// The dashboard's branding preview follows its form as one types (without script it shows what is saved).
+const brandPreview = document.querySelector('[data-brand-preview]');
+if (brandPreview) {
+  const form = document.getElementById(brandPreview.dataset.brandPreview);
+  form.addEventListener('input', () => {
+    const name = form.elements.Name.value.trim();
+    brandPreview.querySelector('[data-preview-name]').textContent = name;
+    const initial = brandPreview.querySelector('[data-preview-initial]');
+    if (initial) { initial.textContent = name.slice(0, 1).toUpperCase(); }
+    const color = form.elements.AccentColor.value.trim();
+    if (/^#[0-9a-fA-F]{6}$/.test(color)) { brandPreview.style.setProperty('--accent', color); }
+  });
+}

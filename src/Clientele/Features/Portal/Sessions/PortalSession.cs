@@ -3,7 +3,7 @@ using Clientele.Primitives;
 namespace Clientele.Features.Portal.Sessions;
 
 /// <summary>The business as the portal shows it (brand from the business settings).</summary>
-public sealed record PortalBrand(string BusinessId, string Name, string? LogoUrl, string? AccentColor, string? SupportEmail);
+public sealed record PortalBrand(string BusinessId, string Name, string? LogoUrl, string? AccentColor, string? SupportEmail, string? PrivacyUrl = null, string? TermsUrl = null);
 
 /// <summary>A signed-in customer of one business in one mode: everything a portal page may show is theirs.</summary>
 public sealed record PortalSession(

@@ -86,7 +86,7 @@ public sealed class PortalSessionStore(NpgsqlDataSource dataSource, IOptions<Por
             )
             SELECT t.id AS session_id, t.business_id, t.customer_id, t.return_url, t.unified_session_id, t.expires_at,
                    c.name AS customer_name, c.email AS customer_email, c.phone_number AS customer_phone,
-                   b.name AS business_name, b.logo_url, b.accent_color, b.support_email
+                   b.name AS business_name, b.logo_url, b.accent_color, b.support_email, b.privacy_url, b.terms_url
             FROM live t
             JOIN customers c ON c.id = t.customer_id AND c.business_id = t.business_id AND c.mode = t.mode
             JOIN businesses b ON b.id = t.business_id
@@ -94,7 +94,7 @@ public sealed class PortalSessionStore(NpgsqlDataSource dataSource, IOptions<Por
             new { now, hash = PortalTokens.Hash(token!), mode = mode.ToDb(), idleCutoff = now - options.Value.SessionIdleTimeout, touchCutoff = now - ActivityGranularity },
             cancellationToken: cancellationToken));
         return row is null ? null : new PortalSession(row.SessionId, mode, row.CustomerId, row.CustomerName, row.CustomerEmail, row.CustomerPhone,
-            row.ReturnUrl, row.UnifiedSessionId, row.ExpiresAt, new PortalBrand(row.BusinessId, row.BusinessName, row.LogoUrl, row.AccentColor, row.SupportEmail));
+            row.ReturnUrl, row.UnifiedSessionId, row.ExpiresAt, new PortalBrand(row.BusinessId, row.BusinessName, row.LogoUrl, row.AccentColor, row.SupportEmail, row.PrivacyUrl, row.TermsUrl));
     }
 
     /// <summary>The business of a session that has ended (expired or revoked), to send the customer to its sign-in page.</summary>
@@ -148,5 +148,7 @@ public sealed class PortalSessionStore(NpgsqlDataSource dataSource, IOptions<Por
         public string? LogoUrl { get; init; }
         public string? AccentColor { get; init; }
         public string? SupportEmail { get; init; }
+        public string? PrivacyUrl { get; init; }
+        public string? TermsUrl { get; init; }
     }
 }

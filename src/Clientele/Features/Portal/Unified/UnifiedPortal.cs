@@ -145,13 +145,13 @@ public sealed class UnifiedPortal(
     public async Task<IReadOnlyList<UnifiedBusiness>> ListBusinessesAsync(UnifiedSession session, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var rows = await connection.QueryAsync<(string BusinessId, string Name, string? LogoUrl, string? AccentColor, string? SupportEmail, string CustomerId)>(new CommandDefinition("""
-            SELECT b.id, b.name, b.logo_url, b.accent_color, b.support_email, c.id
+        var rows = await connection.QueryAsync<(string BusinessId, string Name, string? LogoUrl, string? AccentColor, string? SupportEmail, string? PrivacyUrl, string? TermsUrl, string CustomerId)>(new CommandDefinition("""
+            SELECT b.id, b.name, b.logo_url, b.accent_color, b.support_email, b.privacy_url, b.terms_url, c.id
             FROM customers c JOIN businesses b ON b.id = c.business_id
             WHERE lower(c.email) = lower(@email) AND c.mode = 'live'
             ORDER BY lower(b.name), b.id
             """, new { email = session.Email }, cancellationToken: cancellationToken));
-        return [.. rows.Select(r => new UnifiedBusiness(new PortalBrand(r.BusinessId, r.Name, r.LogoUrl, r.AccentColor, r.SupportEmail), r.CustomerId))];
+        return [.. rows.Select(r => new UnifiedBusiness(new PortalBrand(r.BusinessId, r.Name, r.LogoUrl, r.AccentColor, r.SupportEmail, r.PrivacyUrl, r.TermsUrl), r.CustomerId))];
     }
 
     /// <summary>Opens a live-mode session in one business for the unified session's e-mail, or null if it is no customer there.</summary>

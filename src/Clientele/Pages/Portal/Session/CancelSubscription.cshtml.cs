@@ -11,7 +11,8 @@ namespace Clientele.Pages.Portal.Session;
 /// <summary>
 /// The confirmation step of a cancellation: what will happen (access until the end of the period,
 /// no further charges), why (the reference's feedback list) and an optional comment. Confirming
-/// sets the subscription to end at its next billing date; it can be kept until then.
+/// sets the subscription to end at its next billing date (it can be kept until then), or ends it at
+/// once when the business's subscription settings say so (<c>portal_cancel_at: immediately</c>).
 /// </summary>
 public sealed class CancelSubscriptionModel(PortalSubscriptions subscriptions, UpdateSubscription update) : PortalPageModel
 {
@@ -28,6 +29,9 @@ public sealed class CancelSubscriptionModel(PortalSubscriptions subscriptions, U
     public string? Error { get; private set; }
 
     public static IReadOnlyList<string> FeedbackChoices => SubscriptionInput.CancellationFeedbacks;
+
+    /// <summary>The business ends a customer's subscription at once rather than at the end of the period.</summary>
+    public bool Immediately => Detail.Settings.PortalCancelAt == Features.Catalog.SubscriptionSettings.CancelImmediately;
 
     public async Task<IActionResult> OnGetAsync(string id)
     {
@@ -46,9 +50,10 @@ public sealed class CancelSubscriptionModel(PortalSubscriptions subscriptions, U
             return NotFound();
         }
         Detail = detail;
+        var immediately = Immediately;
         var body = new Dictionary<string, object?>
         {
-            ["cancel_at_next_billing_date"] = true,
+            [immediately ? "status" : "cancel_at_next_billing_date"] = immediately ? "cancelled" : true,
             ["cancel_reason"] = "cancelled_by_customer",
             ["cancellation_feedback"] = string.IsNullOrEmpty(Feedback) ? null : Feedback,
             ["cancellation_comment"] = string.IsNullOrWhiteSpace(Comment) ? null : Comment.Trim(),
@@ -71,6 +76,6 @@ public sealed class CancelSubscriptionModel(PortalSubscriptions subscriptions, U
             Response.StatusCode = failure is SubscriptionFailure.NotAllowed ? StatusCodes.Status403Forbidden : StatusCodes.Status409Conflict;
             return Page();
         }
-        return RedirectToPage("/Portal/Session/Subscription", new { id, done = "cancel-scheduled" });
+        return RedirectToPage("/Portal/Session/Subscription", new { id, done = immediately ? "cancelled" : "cancel-scheduled" });
     }
 }

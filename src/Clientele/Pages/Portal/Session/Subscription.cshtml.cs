@@ -30,7 +30,8 @@ public sealed class SubscriptionModel(PortalSubscriptions subscriptions, UpdateS
 
     public async Task<IActionResult> OnGetAsync(string id, string? done)
     {
-        Notice = done is "cancel-scheduled" or "kept" or "paused" or "resumed" or "change-dropped" or "plan-changed" ? "SubDone_" + done : null;
+        Notice = done is "cancel-scheduled" or "kept" or "paused" or "resumed" or "change-dropped" or "plan-changed" ? "SubDone_" + done
+            : done == "cancelled" ? "SetPortalCancelledNow" : null;
         if (!await LoadAsync(id))
         {
             return NotFound();
