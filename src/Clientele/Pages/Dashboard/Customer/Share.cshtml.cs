@@ -60,7 +60,7 @@ public sealed class ShareModel(PortalAccess access, RateLimiter limiter, IOption
         string? returnUrl = null;
         if (!string.IsNullOrWhiteSpace(ReturnUrl) && !Clientele.Features.Portal.ReturnUrl.TryNormalize(ReturnUrl, out returnUrl))
         {
-            ReturnUrlError = "ShareReturnUrlInvalid";
+            ReturnUrlError = "LedShareReturnUrlInvalid";
             Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
             return Page();
         }
@@ -68,14 +68,14 @@ public sealed class ShareModel(PortalAccess access, RateLimiter limiter, IOption
         {
             if (FormId is not { Length: > 0 and <= 64 } formId || !formId.StartsWith(FormPrefix, StringComparison.Ordinal))
             {
-                FormError = "ShareFormExpired";
+                FormError = "LedShareFormExpired";
                 Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
                 return Page();
             }
             var decision = await limiter.HitAsync([new RateLimitHit(OneEmailPerForm, $"{Dashboard.BusinessId}:{formId}")], HttpContext.RequestAborted);
             if (!decision.Allowed)
             {
-                FormError = "ShareAlreadySent";
+                FormError = "LedShareAlreadySent";
                 Response.StatusCode = StatusCodes.Status409Conflict;
                 return Page();
             }
