@@ -6,8 +6,8 @@ namespace Clientele.Features.Wallets;
 
 public abstract record ManualEntryOutcome
 {
-    /// <summary>The wallet after the entry; for a replayed key, as it was right after the first request.</summary>
-    public sealed record Done(Wallet Wallet, bool Replayed) : ManualEntryOutcome;
+    /// <summary>The wallet after the entry (<paramref name="EntryId"/>); for a replayed key, as it was right after the first request.</summary>
+    public sealed record Done(Wallet Wallet, bool Replayed, string EntryId) : ManualEntryOutcome;
 
     public sealed record Refused(LedgerOutcome Reason) : ManualEntryOutcome;
 
@@ -59,7 +59,7 @@ public sealed class ManualEntries(NpgsqlDataSource dataSource, WalletLedger ledg
         // Debug: at ledger rates a line per entry costs more than the entry; the ledger itself is the record.
         logger.LogDebug("Wallet entry {EntryId}: {Direction} {Amount} {Currency} for {CustomerId}, balance {Balance}",
             applied.Entry.Id, input.IsCredit ? "credit" : "debit", input.Amount, input.Currency.Code, customerId, applied.Wallet.Balance);
-        return new ManualEntryOutcome.Done(applied.Wallet, Replayed: false);
+        return new ManualEntryOutcome.Done(applied.Wallet, Replayed: false, applied.Entry.Id);
     }
 
     /// <summary>
@@ -93,7 +93,7 @@ public sealed class ManualEntries(NpgsqlDataSource dataSource, WalletLedger ledg
             return new ManualEntryOutcome.Refused(new LedgerOutcome.CustomerNotFound());
         }
         var first = await connection.QuerySingleAsync<FirstRequest>(new CommandDefinition("""
-            SELECT k.customer_id, k.currency, k.amount, k.is_credit, e.after_balance, w.created_at AS wallet_created_at, e.created_at AS entry_created_at
+            SELECT k.customer_id, k.currency, k.amount, k.is_credit, e.id AS entry_id, e.after_balance, w.created_at AS wallet_created_at, e.created_at AS entry_created_at
             FROM wallet_idempotency_keys k
             JOIN wallet_ledger_entries e ON e.id = k.ledger_entry_id
             JOIN wallets w ON w.business_id = e.business_id AND w.mode = e.mode AND w.customer_id = e.customer_id AND w.currency = e.currency
@@ -103,8 +103,8 @@ public sealed class ManualEntries(NpgsqlDataSource dataSource, WalletLedger ledg
         {
             return new ManualEntryOutcome.KeyReused();
         }
-        return new ManualEntryOutcome.Done(new Wallet(first.CustomerId, first.Currency, first.AfterBalance, first.WalletCreatedAt, first.EntryCreatedAt), Replayed: true);
+        return new ManualEntryOutcome.Done(new Wallet(first.CustomerId, first.Currency, first.AfterBalance, first.WalletCreatedAt, first.EntryCreatedAt), Replayed: true, first.EntryId);
     }
 
-    private sealed record FirstRequest(string CustomerId, string Currency, long Amount, bool IsCredit, long AfterBalance, DateTime WalletCreatedAt, DateTime EntryCreatedAt);
+    private sealed record FirstRequest(string CustomerId, string Currency, long Amount, bool IsCredit, string EntryId, long AfterBalance, DateTime WalletCreatedAt, DateTime EntryCreatedAt);
 }

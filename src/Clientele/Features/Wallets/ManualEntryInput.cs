@@ -16,11 +16,28 @@ public static class ManualEntryInput
         var amount = Amount(body);
         var currency = CurrencyField(body);
         var isCredit = EntryType(body);
-        var reason = body.String("reason") is { IsSet: true, Value: { } text } && text.Trim().Length > 0
-            ? body.CheckText("reason", text, MaxReasonLength)
-            : null;
+        string? reason = null;
+        if (body.String("reason") is { IsSet: true, Value: { } text })
+        {
+            reason = Reason(text, out var tooLong);
+            if (tooLong)
+            {
+                body.AddError("reason", $"must be at most {MaxReasonLength} characters");
+            }
+        }
         var key = IdempotencyKey(body);
         return body.HasErrors ? null : new ManualEntry(currency!, amount, isCredit!.Value, reason, key);
+    }
+
+    /// <summary>The amount rule, for every door (API JSON, dashboard form): a positive number of minor units.</summary>
+    public static bool IsValidAmount(long amount) => amount > 0;
+
+    /// <summary>The reason rule, for every door: trimmed, blank means none, at most <see cref="MaxReasonLength"/> characters.</summary>
+    public static string? Reason(string? text, out bool tooLong)
+    {
+        var trimmed = text?.Trim() ?? "";
+        tooLong = trimmed.Length > MaxReasonLength;
+        return trimmed.Length == 0 || tooLong ? null : trimmed;
     }
 
     private static long Amount(JsonBody body)
@@ -35,7 +52,7 @@ public static class ManualEntryInput
             body.AddError("amount", "is required");
             return 0;
         }
-        if (amount <= 0)
+        if (!IsValidAmount(amount))
         {
             body.AddError("amount", "must be a positive integer in the currency's minor units");
         }
