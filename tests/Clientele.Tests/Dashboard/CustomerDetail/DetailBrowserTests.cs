@@ -114,6 +114,12 @@ public sealed class DetailBrowserTests(ClockedAppFixture app, BrowserFixture bro
         await Accessibility.AssertCleanAsync(page);
         Assert.Equal("on_hold", (await driver.GetAsync(declinedId)).Str("status"));
         Assert.Contains("subscription_on_hold", await driver.EmailKindsAsync());
+
+        // The Activity tab tells the same story: the declined renewal and the subscription put on hold.
+        await page.GetByRole(AriaRole.Navigation, new() { Name = "Customer sections" }).GetByRole(AriaRole.Link, new() { Name = "Activity" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Main)).ToContainTextAsync("subscription.on_hold");
+        await Assertions.Expect(page.GetByRole(AriaRole.Main)).ToContainTextAsync("Payment failed");
+        await Accessibility.AssertCleanAsync(page);
     }
 
     private async Task<IPage> SignInAsync(IBrowserContext context, string businessId)
