@@ -51,7 +51,9 @@ public static class AuditTrail
         builder.AddEndpointFilter(async (context, next) =>
         {
             var result = await next(context);
-            if (result is IValueHttpResult { Value: { } value } && !context.HttpContext.Items.ContainsKey(ObjectItem) && IdOf(value) is { } id)
+            // A typed union (Results<Ok<T>, …>) holds the answer it chose.
+            var chosen = result is INestedHttpResult nested ? nested.Result : result;
+            if (chosen is IValueHttpResult { Value: { } value } && !context.HttpContext.Items.ContainsKey(ObjectItem) && IdOf(value) is { } id)
             {
                 NameObject(context.HttpContext, id);
             }

@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using Clientele.Features.Dashboard;
 using Clientele.Tests.Infrastructure;
 using Clientele.Tests.Portal;
+using Clientele.Tests.Subscriptions;
 using Dapper;
 using Microsoft.Playwright;
 using Npgsql;
@@ -45,6 +46,17 @@ public sealed class AuditLogTests(AppFixture app, BrowserFixture browser)
             row => Assert.Equal(("PATCH /customers/{customer_id}", customer), (row.Action, row.ObjectId)));
         // The other mode's log is its own.
         Assert.Empty(await RowsAsync(business.Id, "live"));
+    }
+
+    [Fact]
+    public async Task An_operation_answering_a_typed_union_names_the_object_it_created()
+    {
+        var driver = new SubscriptionDriver(app, await app.CreateBusinessAsync("Audit Union Co"));
+        var product = await driver.ProductAsync(1000, "Basic");
+        var subscription = (await driver.SubscribeAsync(product)).Str("subscription_id");
+
+        var row = Assert.Single(await RowsAsync(driver.Business.Id), r => r.Action == "POST /subscriptions");
+        Assert.Equal(subscription, row.ObjectId);
     }
 
     [Fact]
