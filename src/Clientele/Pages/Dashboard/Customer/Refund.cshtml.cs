@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
@@ -74,7 +75,7 @@ public sealed partial class RefundModel(CustomerPayments payments, RefundService
                 {
                     continue;
                 }
-                if (!MajorUnits.TryParse(typed, Currency, out var amount))
+                if (!MajorAmount.TryParse(typed, Currency, CultureInfo.CurrentCulture, out var amount))
                 {
                     Errors["amount_" + line.ProductId] = "DetRefundAmountInvalid";
                     continue;

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
@@ -98,7 +99,7 @@ public sealed partial class SubscriptionsModel(
         var body = new JsonObject { ["product_currency"] = code };
         if (Currency.TryFind(code, out var found))
         {
-            if (!MajorUnits.TryParse(amount, found, out var minor))
+            if (!MajorAmount.TryParse(amount, found, CultureInfo.CurrentCulture, out var minor))
             {
                 return await RefusedAsync(subscription.Id, "DetChargeAmountInvalid", "amount", StatusCodes.Status422UnprocessableEntity, cancellationToken);
             }
