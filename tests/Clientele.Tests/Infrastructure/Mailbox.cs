@@ -29,6 +29,25 @@ public static partial class Mailbox
         }
     }
 
+    /// <summary>Waits for a message of one kind (receipts and others may reach the same address meanwhile); returns the newest.</summary>
+    public static async Task<DevMail> WaitForKindAsync(AppFixture app, string recipient, string kind, TimeSpan? timeout = null)
+    {
+        var mailbox = app.Services.GetRequiredService<DevMailbox>();
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(15));
+        while (true)
+        {
+            if ((await mailbox.ListAsync(recipient, 50, CancellationToken.None)).FirstOrDefault(m => m.Kind == kind) is { } mail)
+            {
+                return mail;
+            }
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"No {kind} mail for {recipient} reached the dev mailbox.");
+            }
+            await Task.Delay(100);
+        }
+    }
+
     public static async Task<int> CountAsync(AppFixture app, string recipient) =>
         (await app.Services.GetRequiredService<DevMailbox>().ListAsync(recipient, 50, CancellationToken.None)).Count;
 

@@ -34,6 +34,7 @@ public static class PortalServices
         builder.Services.AddSingleton<Subscriptions.PortalPlans>();
         builder.Services.AddSingleton<Overview.PortalOverview>();
         builder.Services.AddSingleton<UnifiedPortal>();
+        builder.Services.AddSingleton<UnifiedAccounts>();
         builder.Services.AddHostedService<PortalMaintenance>();
         builder.Services.AddSingleton<Platform.Hosting.BackgroundWork>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<Platform.Hosting.BackgroundWork>());

@@ -52,14 +52,7 @@ public sealed class PortalBilling(NpgsqlDataSource dataSource, PaymentQueries pa
             mode = session.Tenant.ModeText,
         };
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var lines = (await connection.QueryAsync<(string PaymentId, string Name, int Quantity)>(new CommandDefinition("""
-            SELECT payment_id, name, quantity FROM payment_line_items
-            WHERE payment_id = ANY(@ids) AND business_id = @businessId AND mode = @mode
-            ORDER BY payment_id, position
-            """, args, cancellationToken: cancellationToken))).ToLookup(l => l.PaymentId);
-        var numbers = (await connection.QueryAsync<(string PaymentId, string Number)>(new CommandDefinition(
-            "SELECT payment_id, number FROM invoices WHERE payment_id = ANY(@ids) AND business_id = @businessId AND mode = @mode",
-            args, cancellationToken: cancellationToken))).ToDictionary(n => n.PaymentId, n => n.Number);
+        var (lines, numbers) = await ItemsAndNumbersAsync(connection, args.ids, [args.businessId], args.mode, cancellationToken);
         var refunds = (await connection.QueryAsync<PortalRefund>(new CommandDefinition("""
             SELECT r.id, r.payment_id, r.status, r.amount, r.currency, r.created_at, n.number AS credit_note_number
             FROM refunds r
@@ -70,10 +63,30 @@ public sealed class PortalBilling(NpgsqlDataSource dataSource, PaymentQueries pa
         return new BillingHistory(
             [.. rows.Select(p => new PortalPayment(
                 p,
-                [.. lines[p.Id].Select(l => l.Quantity > 1 ? $"{l.Name} × {l.Quantity}" : l.Name)],
+                [.. lines[p.Id]],
                 numbers.GetValueOrDefault(p.Id),
                 [.. refunds[p.Id]]))],
             next.Count > 0);
+    }
+
+    /// <summary>
+    /// What each of the given payments bought ("name × quantity") and its invoice number, in two
+    /// queries, read only in the given businesses and mode (the ids come from a query that already
+    /// scoped them to the customer).
+    /// </summary>
+    public static async Task<(ILookup<string, string> Items, IReadOnlyDictionary<string, string> InvoiceNumbers)> ItemsAndNumbersAsync(
+        NpgsqlConnection connection, string[] paymentIds, string[] businessIds, string mode, CancellationToken cancellationToken)
+    {
+        var args = new { ids = paymentIds, businessIds, mode };
+        var lines = (await connection.QueryAsync<(string PaymentId, string Name, int Quantity)>(new CommandDefinition("""
+            SELECT payment_id, name, quantity FROM payment_line_items
+            WHERE payment_id = ANY(@ids) AND business_id = ANY(@businessIds) AND mode = @mode
+            ORDER BY payment_id, position
+            """, args, cancellationToken: cancellationToken))).ToLookup(l => l.PaymentId, l => l.Quantity > 1 ? $"{l.Name} × {l.Quantity}" : l.Name);
+        var numbers = (await connection.QueryAsync<(string PaymentId, string Number)>(new CommandDefinition(
+            "SELECT payment_id, number FROM invoices WHERE payment_id = ANY(@ids) AND business_id = ANY(@businessIds) AND mode = @mode",
+            args, cancellationToken: cancellationToken))).ToDictionary(n => n.PaymentId, n => n.Number);
+        return (lines, numbers);
     }
 
     /// <summary>The invoice of one of the session customer's payments; null for anyone else's (or none yet).</summary>

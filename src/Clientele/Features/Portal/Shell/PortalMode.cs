@@ -13,8 +13,8 @@ public static class PortalMode
 {
     private static readonly object ItemKey = new();
 
-    /// <summary>The pages that exist in both modes (the unified portal is live only).</summary>
-    private static readonly string[] PortalPrefixes = ["/login", "/link", "/session", "/language", "/signed-out"];
+    /// <summary>The pages that exist in both modes; the unified portal's front door is the base itself.</summary>
+    private static readonly string[] PortalPrefixes = ["/login", "/link", "/session", "/language", "/signed-out", "/unified", "/businesses"];
 
     public static Mode Of(HttpContext context) => context.Items.TryGetValue(ItemKey, out var mode) && mode is Mode m ? m : Mode.Live;
 
@@ -31,12 +31,12 @@ public static class PortalMode
             context.Items[ItemKey] = Mode.Test;
         }
         if (testPath.Length > 0 && context.Request.Path.StartsWithSegments(testPath, StringComparison.OrdinalIgnoreCase, out var matched, out var rest)
-            && PortalPrefixes.Any(prefix => rest.StartsWithSegments(prefix, StringComparison.OrdinalIgnoreCase)))
+            && (rest is { HasValue: false } || rest == "/" || PortalPrefixes.Any(prefix => rest.StartsWithSegments(prefix, StringComparison.OrdinalIgnoreCase))))
         {
             context.Items[ItemKey] = Mode.Test;
             var originalBase = context.Request.PathBase;
             context.Request.PathBase = originalBase.Add(matched);
-            context.Request.Path = rest;
+            context.Request.Path = rest.HasValue ? rest : "/";
             try
             {
                 await next(context);

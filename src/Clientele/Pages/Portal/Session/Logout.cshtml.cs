@@ -21,11 +21,11 @@ public sealed class LogoutModel(PortalSessionStore sessions, UnifiedPortal unifi
         var businessId = await sessions.FindBusinessOfAsync(token, mode, HttpContext.RequestAborted);
         await sessions.RevokeAsync(token, mode, HttpContext.RequestAborted);
         PortalCookies.DeleteSession(HttpContext, mode);
-        var unifiedToken = Request.Cookies[PortalCookies.UnifiedName(HttpContext)];
+        var unifiedToken = Request.Cookies[PortalCookies.UnifiedName(HttpContext, mode)];
         if (unifiedToken is not null)
         {
             await unified.RevokeSessionAsync(unifiedToken, HttpContext.RequestAborted);
-            PortalCookies.DeleteUnified(HttpContext);
+            PortalCookies.DeleteUnified(HttpContext, mode);
         }
         return RedirectToPage("/Portal/SignedOut", new { business = businessId });
     }

@@ -1,17 +1,12 @@
 using Clientele.Features.Portal.Shell;
 using Clientele.Features.Portal.Unified;
-using Clientele.Platform.Hosting;
-using Clientele.Primitives;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Clientele.Pages.Portal.Unified;
 
-/// <summary>Every business (live mode) where the unified session's e-mail is a customer; entering one needs no further e-mail.</summary>
-public sealed class BusinessesModel(UnifiedPortal unified) : PageModel
+/// <summary>Every business (in the session's mode) where the unified session's e-mail is a customer; entering one needs no further e-mail.</summary>
+public sealed class BusinessesModel(UnifiedPortal unified) : UnifiedPageModel(unified)
 {
-    public UnifiedSession Session { get; private set; } = null!;
-
     public IReadOnlyList<UnifiedBusiness> Businesses { get; private set; } = [];
 
     public async Task<IActionResult> OnGetAsync()
@@ -20,39 +15,33 @@ public sealed class BusinessesModel(UnifiedPortal unified) : PageModel
         {
             return redirect;
         }
-        Businesses = await unified.ListBusinessesAsync(Session, HttpContext.RequestAborted);
+        Businesses = await Unified.ListBusinessesAsync(Session, HttpContext.RequestAborted);
         return Page();
     }
 
-    public async Task<IActionResult> OnPostEnterAsync(string businessId)
+    /// <summary>
+    /// Opens the business's portal as its customer and lands on its overview, or — from the unified
+    /// lists — straight on one subscription or one invoice (that page checks the row is the customer's).
+    /// </summary>
+    public async Task<IActionResult> OnPostEnterAsync(string businessId, string? subscription, string? invoice)
     {
         if (await ResolveAsync() is { } redirect)
         {
             return redirect;
         }
-        var current = Request.Cookies[PortalCookies.SessionName(HttpContext, Mode.Live)];
-        var token = await unified.EnterAsync(Session, businessId, current, HttpContext.RequestAborted);
+        var current = Request.Cookies[PortalCookies.SessionName(HttpContext, Session.Mode)];
+        var token = await Unified.EnterAsync(Session, businessId, current, HttpContext.RequestAborted);
         if (token is null)
         {
             return NotFound();
         }
-        PortalCookies.AppendSession(HttpContext, Mode.Live, token);
-        return RedirectToPage("/Portal/Session/Overview");
-    }
-
-    private async Task<IActionResult?> ResolveAsync()
-    {
-        Response.Headers.CacheControl = PageSecurity.NoCacheNoStore;
-        if (PortalMode.Of(HttpContext) != Mode.Live)
+        PortalCookies.AppendSession(HttpContext, Session.Mode, token);
+        if (!string.IsNullOrEmpty(subscription))
         {
-            return NotFound();
+            return RedirectToPage("/Portal/Session/Subscription", new { id = subscription });
         }
-        var session = await unified.ResolveSessionAsync(Request.Cookies[PortalCookies.UnifiedName(HttpContext)], HttpContext.RequestAborted);
-        if (session is null)
-        {
-            return RedirectToPage("/Portal/Unified/Index");
-        }
-        Session = session;
-        return null;
+        return string.IsNullOrEmpty(invoice)
+            ? RedirectToPage("/Portal/Session/Overview")
+            : RedirectToPage("/Portal/Session/Invoice", new { paymentId = invoice });
     }
 }

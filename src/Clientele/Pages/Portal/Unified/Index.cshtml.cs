@@ -10,7 +10,7 @@ using Microsoft.Extensions.Options;
 
 namespace Clientele.Pages.Portal.Unified;
 
-/// <summary>The unified portal's front door: one e-mail for every business where it bought something (live mode).</summary>
+/// <summary>The unified portal's front door: one e-mail for every business where it bought something (in the request's mode).</summary>
 public sealed class IndexModel(UnifiedPortal unified, IOptions<Clientele.Features.Portal.PortalOptions> options) : PageModel
 {
     [BindProperty]
@@ -28,21 +28,14 @@ public sealed class IndexModel(UnifiedPortal unified, IOptions<Clientele.Feature
 
     public async Task<IActionResult> OnGetAsync()
     {
-        if (PortalMode.Of(HttpContext) != Mode.Live)
-        {
-            return NotFound();
-        }
         // Someone already signed in to the unified portal goes straight to their businesses.
-        var session = await unified.ResolveSessionAsync(Request.Cookies[PortalCookies.UnifiedName(HttpContext)], HttpContext.RequestAborted);
+        var mode = PortalMode.Of(HttpContext);
+        var session = await unified.ResolveSessionAsync(Request.Cookies[PortalCookies.UnifiedName(HttpContext, mode)], mode, HttpContext.RequestAborted);
         return session is null ? Page() : RedirectToPage("/Portal/Unified/Businesses");
     }
 
     public async Task<IActionResult> OnPostAsync()
     {
-        if (PortalMode.Of(HttpContext) != Mode.Live)
-        {
-            return NotFound();
-        }
         Response.Headers.CacheControl = PageSecurity.NoCacheNoStore;
         var email = EmailAddress.Normalize(Email);
         if (email is null)
@@ -50,7 +43,7 @@ public sealed class IndexModel(UnifiedPortal unified, IOptions<Clientele.Feature
             EmailError = string.IsNullOrWhiteSpace(Email) ? "EmailRequired" : "EmailInvalid";
             return Page();
         }
-        var outcome = await unified.RequestLinkAsync(email, ClientAddress.Of(HttpContext), CultureInfo.CurrentUICulture, HttpContext.RequestAborted);
+        var outcome = await unified.RequestLinkAsync(email, PortalMode.Of(HttpContext), ClientAddress.Of(HttpContext), CultureInfo.CurrentUICulture, HttpContext.RequestAborted);
         if (outcome is StaticLinkOutcome.RateLimited limited)
         {
             RetryAfter = limited.RetryAfter;

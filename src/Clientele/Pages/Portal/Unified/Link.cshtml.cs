@@ -15,12 +15,8 @@ public sealed class LinkModel(UnifiedPortal unified) : PageModel
 
     public async Task<IActionResult> OnGetAsync(string token)
     {
-        if (PortalMode.Of(HttpContext) != Mode.Live)
-        {
-            return NotFound();
-        }
         Response.Headers.CacheControl = PageSecurity.NoCacheNoStore;
-        State = await unified.PeekAsync(token, HttpContext.RequestAborted);
+        State = await unified.PeekAsync(token, PortalMode.Of(HttpContext), HttpContext.RequestAborted);
         if (State != LinkState.Valid)
         {
             Response.StatusCode = StatusCodes.Status410Gone;
@@ -30,15 +26,12 @@ public sealed class LinkModel(UnifiedPortal unified) : PageModel
 
     public async Task<IActionResult> OnPostAsync(string token)
     {
-        if (PortalMode.Of(HttpContext) != Mode.Live)
-        {
-            return NotFound();
-        }
         Response.Headers.CacheControl = PageSecurity.NoCacheNoStore;
-        var outcome = await unified.RedeemAsync(token, Request.Cookies[PortalCookies.UnifiedName(HttpContext)], HttpContext.RequestAborted);
+        var mode = PortalMode.Of(HttpContext);
+        var outcome = await unified.RedeemAsync(token, mode, Request.Cookies[PortalCookies.UnifiedName(HttpContext, mode)], HttpContext.RequestAborted);
         if (outcome is UnifiedRedeemOutcome.SignedIn signedIn)
         {
-            PortalCookies.AppendUnified(HttpContext, signedIn.SessionToken);
+            PortalCookies.AppendUnified(HttpContext, mode, signedIn.SessionToken);
             return RedirectToPage("/Portal/Unified/Businesses");
         }
         State = ((UnifiedRedeemOutcome.Refused)outcome).State;
