@@ -16,7 +16,7 @@ public sealed class AuditModel(AuditLog log, DashboardTeam team) : DashboardPage
 {
     public override string Section => DashboardNavigation.Audit;
 
-    /// <summary>"" (anyone), "api_key" (any API key) or a member's user id.</summary>
+    /// <summary>"" (anyone), "api_key" (any API key), "customer" (any customer in the portal) or a member's user id.</summary>
     public string Who { get; private set; } = "";
 
     public string? Action { get; private set; }
@@ -57,8 +57,8 @@ public sealed class AuditModel(AuditLog log, DashboardTeam team) : DashboardPage
         }
         Members = await team.ListAsync(Dashboard.BusinessId, cancellationToken);
         var query = new AuditQuery(
-            ActorKind: Who == "api_key" ? "api_key" : null,
-            ActorId: Who is "" or "api_key" ? null : Who,
+            ActorKind: Who is "api_key" or "customer" ? Who : null,
+            ActorId: Who is "" or "api_key" or "customer" ? null : Who,
             ObjectId: ObjectId,
             Action: Action,
             From: From?.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc),

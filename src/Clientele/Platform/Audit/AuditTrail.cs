@@ -11,15 +11,23 @@ public enum AuditActorKind
 
     /// <summary>A program holding an API key.</summary>
     ApiKey,
+
+    /// <summary>A customer signed in to the business's portal.</summary>
+    Customer,
 }
 
 /// <summary>
 /// Who acts in this request, for which business and mode: attached by API-key authentication and by the
-/// dashboard's page base. A request without one (the portal, checkout, public pages) is not audited here.
+/// dashboard's and the portal's page bases. A request without one (checkout, public pages) is not audited here.
 /// </summary>
 public sealed record AuditActor(Tenant Tenant, AuditActorKind Kind, string Id, string Label)
 {
-    public string KindText => Kind == AuditActorKind.User ? "user" : "api_key";
+    public string KindText => Kind switch
+    {
+        AuditActorKind.User => "user",
+        AuditActorKind.ApiKey => "api_key",
+        _ => "customer",
+    };
 
     public void AttachTo(HttpContext context) => context.Features.Set(this);
 

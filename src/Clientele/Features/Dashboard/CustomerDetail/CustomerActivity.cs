@@ -57,8 +57,8 @@ public static class CustomerActivity
 {
     public const int Size = 25;
 
-    // The envelope's customer, exactly as the 0018 indexes compute it.
-    private const string EventCustomer = "coalesce((payload::jsonb) #>> '{data,customer,customer_id}', (payload::jsonb) #>> '{data,customer_id}')";
+    /// <summary>The envelope's customer, exactly as the 0018 indexes compute it (any query on it must spell it so).</summary>
+    public const string EventCustomer = "coalesce((payload::jsonb) #>> '{data,customer,customer_id}', (payload::jsonb) #>> '{data,customer_id}')";
 
     private static readonly string Sql = $"""
         WITH branches AS (

@@ -16,6 +16,7 @@ public static class PortalNavigation
     public const string LicenseKeys = "license-keys";
     public const string Wallets = "wallets";
     public const string Profile = "profile";
+    public const string Activity = "activity";
 
     public static IReadOnlyList<PortalNavItem> Items { get; } =
     [
@@ -26,5 +27,6 @@ public static class PortalNavigation
         new(LicenseKeys, "/Portal/Session/LicenseKeys", "NavLicenseKeys"),
         new(Wallets, "/Portal/Session/Wallets", "NavWallets"),
         new(Profile, "/Portal/Session/Profile", "NavProfile"),
+        new(Activity, "/Portal/Session/Activity", "NavActivity"),
     ];
 }

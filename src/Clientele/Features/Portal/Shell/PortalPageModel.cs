@@ -1,4 +1,5 @@
 using Clientele.Features.Portal.Sessions;
+using Clientele.Platform.Audit;
 using Clientele.Platform.Data;
 using Clientele.Platform.Hosting;
 using Microsoft.AspNetCore.Mvc.Filters;
@@ -46,6 +47,8 @@ public abstract class PortalPageModel : PageModel
             return;
         }
         Portal = session;
+        // The customer is the actor of whatever this request changes (the audit trail records it after the answer).
+        new AuditActor(session.Tenant, AuditActorKind.Customer, session.CustomerId, session.CustomerEmail).AttachTo(HttpContext);
         ViewData[SessionViewDataKey] = session;
         ViewData["Section"] = Section;
         await next();
