@@ -1,15 +1,46 @@
-// Times the Customers page's query layer (CustomerList) and a whole report (CustomerReportRunner)
-// against the database bench/customers-dashboard/run.sh seeded. Services come from the server's
-// own composition (AddClientele), built but never started: no worker runs beside the timing.
-//   list   <business_id> <runs>      p50/p95/max per page shape, in milliseconds
-//   report <business_id> <columns>   one report of every customer: seconds, rows, bytes, RSS samples
+// Times the Customers page against the database bench/customers-dashboard/run.sh seeded.
+//   list   <business_id> <runs>             CustomerList in-process (the query layer): p50/p95/max per page shape
+//   http   <base_url> <sign_in_link> <runs> the whole HTML page from a running Release server, signed in as a
+//                                           person does (the link's confirm page, then its POST): p50/p95/max
+//   report <business_id> <columns>          one report of every customer (CustomerReportRunner): seconds, rows, bytes, RSS
+// list and report build the server's own services (AddClientele), never started: no worker runs beside the timing.
 using System.Diagnostics;
+using System.Net;
+using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Logging;
 using Clientele.Features.Dashboard.Customers;
 using Clientele.Platform.Hosting;
 using Clientele.Primitives;
 using Microsoft.Extensions.DependencyInjection;
+
+var optional = "columns=name,customer_id,email,phone,created_at,total_spent,active_subscriptions,wallet_balances,last_payment";
+var day = DateTime.UtcNow.AddDays(-3).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+(string Label, string Query)[] shapes =
+[
+    ("first page (newest first, 10)", ""),
+    ("first page, 100 rows, all 9 columns", "page_size=100&" + optional),
+    ("first page sorted by name", "sort=name"),
+    ("partial name, common (\"hopper\", 100k hits)", "q=hopper"),
+    ("partial name, rare (\"777777\")", "q=777777"),
+    ("e-mail (case-insensitive)", "q=USER777777%40example.com"),
+    ("customer id", "q=cus_b" + 777777.ToString("D23", System.Globalization.CultureInfo.InvariantCulture)),
+    ("filtered: active subscription", "subscription=active"),
+    ("filtered: on-hold subscription", "subscription=on_hold"),
+    ("filtered: wallet balance", "has_wallet_balance=true"),
+    ("filtered: created in one day", $"created_from={day}&created_to={day}"),
+    ("filtered: name + subscription + wallet", "q=ada&subscription=active&has_wallet_balance=true"),
+    ("deep page (page 1000 of 10)", "page=1000"),
+    ("deep page sorted by name (page 1000)", "sort=name&page=1000"),
+];
+
+static double At(List<double> sorted, double q) => sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(q * sorted.Count) - 1)];
+
+if (args[0] == "http")
+{
+    await HttpBench.RunAsync(new Uri(args[1]), new Uri(args[2]), int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture), shapes);
+    return;
+}
 
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
 builder.Logging.SetMinimumLevel(LogLevel.Warning);
@@ -21,24 +52,6 @@ if (args[0] == "list")
 {
     var runs = int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture);
     var list = app.Services.GetRequiredService<CustomerList>();
-    var optional = "columns=name,customer_id,email,phone,created_at,total_spent,active_subscriptions,wallet_balances,last_payment";
-    (string Label, string Query)[] shapes =
-    [
-        ("first page (newest first, 10)", ""),
-        ("first page, 100 rows, all 9 columns", "page_size=100&" + optional),
-        ("first page sorted by name", "sort=name"),
-        ("partial name, common (\"hopper\", 100k hits)", "q=hopper"),
-        ("partial name, rare (\"777777\")", "q=777777"),
-        ("e-mail (case-insensitive)", "q=USER777777%40example.com"),
-        ("customer id", "q=cus_b" + 777777.ToString("D23", System.Globalization.CultureInfo.InvariantCulture)),
-        ("filtered: active subscription", "subscription=active"),
-        ("filtered: on-hold subscription", "subscription=on_hold"),
-        ("filtered: wallet balance", "has_wallet_balance=true"),
-        ("filtered: created in one day", $"created_from={DateTime.UtcNow.AddDays(-3):yyyy-MM-dd}&created_to={DateTime.UtcNow.AddDays(-3):yyyy-MM-dd}"),
-        ("filtered: name + subscription + wallet", "q=ada&subscription=active&has_wallet_balance=true"),
-        ("deep page (page 1000 of 10)", "page=1000"),
-        ("deep page sorted by name (page 1000)", "sort=name&page=1000"),
-    ];
     Console.WriteLine($"| page ({runs} runs each, after 3 warm-ups) | rows | total | p50 ms | p95 ms | max ms |");
     Console.WriteLine("|---|---|---|---|---|---|");
     foreach (var (label, queryString) in shapes)
@@ -58,8 +71,7 @@ if (args[0] == "list")
             times.Add(watch.Elapsed.TotalMilliseconds);
         }
         times.Sort();
-        double At(double q) => times[Math.Min(times.Count - 1, (int)Math.Ceiling(q * times.Count) - 1)];
-        Console.WriteLine($"| {label} | {page!.Rows.Count} | {page.Total} | {At(0.5):F1} | {At(0.95):F1} | {times[^1]:F1} |");
+        Console.WriteLine($"| {label} | {page!.Rows.Count} | {page.Total} | {At(times, 0.5):F1} | {At(times, 0.95):F1} | {times[^1]:F1} |");
     }
 }
 else
@@ -102,4 +114,59 @@ else
     Console.WriteLine($"report {report.Status}: {report.RowsDone:N0} rows, {report.Bytes / 1048576.0:F1} MiB, columns {CustomerColumns.ToList(columns)}");
     Console.WriteLine($"built in {built.TotalSeconds:F1} s; read back in {downloaded.TotalSeconds:F1} s ({read:N0} bytes)");
     Console.WriteLine($"RSS MiB sampled each second: min {samples.Min()}, max {samples.Max()}, first {samples[0]}, last {samples[^1]}; peak {peak.Split(':')[1].Trim()}");
+}
+
+/// <summary>The page over HTTP: one client, one request at a time, with the session a sign-in link gives.</summary>
+internal static partial class HttpBench
+{
+    public static async Task RunAsync(Uri server, Uri link, int runs, (string Label, string Query)[] shapes)
+    {
+        using var handler = new HttpClientHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = false };
+        using var client = new HttpClient(handler) { BaseAddress = server };
+        // The link as the CLI printed it, on this server: GET shows the confirm button (and sets the antiforgery cookie), POST signs in.
+        var linkPath = link.PathAndQuery;
+        var confirm = await client.GetStringAsync(linkPath);
+        var token = WebUtility.HtmlDecode(TokenPattern().Match(confirm).Groups[1].Value);
+        using var signIn = await client.PostAsync(linkPath, new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = token }));
+        if (signIn.StatusCode != HttpStatusCode.Redirect)
+        {
+            throw new InvalidOperationException($"signing in answered {(int)signIn.StatusCode}, not a redirect");
+        }
+        Console.WriteLine($"| page over HTTP ({runs} runs each, after 3 warm-ups) | status | total shown | KiB | p50 ms | p95 ms | max ms |");
+        Console.WriteLine("|---|---|---|---|---|---|---|");
+        foreach (var (label, query) in shapes)
+        {
+            var url = "/dashboard/customers" + (query.Length == 0 ? "" : "?" + query);
+            string html = "";
+            HttpStatusCode status = 0;
+            var times = new List<double>();
+            for (var i = 0; i < runs + 3; i++)
+            {
+                var watch = Stopwatch.StartNew();
+                using var response = await client.GetAsync(url);
+                html = await response.Content.ReadAsStringAsync();
+                var elapsed = watch.Elapsed.TotalMilliseconds;
+                status = response.StatusCode;
+                if (i >= 3)
+                {
+                    times.Add(elapsed);
+                }
+            }
+            if (status != HttpStatusCode.OK)
+            {
+                throw new InvalidOperationException($"{url} answered {(int)status}");
+            }
+            times.Sort();
+            var shown = WebUtility.HtmlDecode(StatusPattern().Match(html).Groups[1].Value);
+            Console.WriteLine($"| {label} | {(int)status} | {shown} | {html.Length / 1024.0:F0} | {At(times, 0.5):F1} | {At(times, 0.95):F1} | {times[^1]:F1} |");
+        }
+    }
+
+    private static double At(List<double> sorted, double q) => sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(q * sorted.Count) - 1)];
+
+    [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
+    private static partial Regex TokenPattern();
+
+    [GeneratedRegex("<p role=\"status\" id=\"list-status\">([^<]*)</p>")]
+    private static partial Regex StatusPattern();
 }

@@ -78,8 +78,8 @@ public sealed class DashboardBrowserTests(AppFixture app, BrowserFixture browser
         await page.GetByLabel("Code").FillAsync(DashboardTestData.TotpCode(secret, DateTimeOffset.UtcNow.AddSeconds(30)));
         await page.GetByRole(AriaRole.Button, new() { Name = "Verify" }).ClickAsync();
         await page.WaitForURLAsync(new Regex("/dashboard/customers$"));
-        // A new session starts in test mode, in the person's first business.
-        await Assertions.Expect(page.GetByText("The customers of Alpha Browser Co")).ToBeVisibleAsync();
+        // A new session starts in test mode, in the business the person used last (Beta, switched to above).
+        await Assertions.Expect(page.GetByText("The customers of Beta Browser Co")).ToBeVisibleAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Complementary, new() { Name = "Test mode" })).ToBeVisibleAsync();
     }
 }

@@ -26,9 +26,15 @@ public sealed class DashboardSessionStore(NpgsqlDataSource dataSource, IOptions<
         }
         var token = PortalTokens.New();
         var lifetime = awaitingSecondFactor ? options.Value.SecondFactorTimeout : options.Value.SessionAbsoluteTimeout;
+        // A new session opens on the business the person used last, if they are still a member there
+        // (else none: the first page falls back to their first membership).
         await connection.ExecuteAsync(new CommandDefinition("""
-            INSERT INTO dashboard_sessions (token_hash, id, user_id, awaiting_second_factor, created_at, last_seen_at, expires_at)
-            VALUES (@hash, @id, @userId, @awaitingSecondFactor, @now, @now, @expiresAt)
+            INSERT INTO dashboard_sessions (token_hash, id, user_id, business_id, awaiting_second_factor, created_at, last_seen_at, expires_at)
+            VALUES (@hash, @id, @userId,
+                (SELECT u.last_business_id FROM dashboard_users u
+                 JOIN dashboard_memberships m ON m.user_id = u.id AND m.business_id = u.last_business_id
+                 WHERE u.id = @userId),
+                @awaitingSecondFactor, @now, @now, @expiresAt)
             """,
             new { hash = PortalTokens.Hash(token), id = Ids.New(Ids.DashboardSession), userId, awaitingSecondFactor, now, expiresAt = now + lifetime },
             transaction, cancellationToken: cancellationToken));
@@ -71,12 +77,22 @@ public sealed class DashboardSessionStore(NpgsqlDataSource dataSource, IOptions<
         return [.. rows.Select(r => new DashboardMembership(r.BusinessId, r.BusinessName, DashboardPermissions.Parse(r.Role)))];
     }
 
-    /// <summary>Remembers the business and mode this session looks at (the switcher).</summary>
+    /// <summary>
+    /// Remembers the business and mode this session looks at (the switcher), and the business as the
+    /// person's last one, where their next sign-in opens. Both only when something changed.
+    /// </summary>
     public async Task SetViewAsync(string sessionId, string businessId, Mode mode, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE dashboard_sessions SET business_id = @businessId, mode = @mode WHERE id = @sessionId AND revoked_at IS NULL AND (business_id IS DISTINCT FROM @businessId OR mode <> @mode)",
+        await connection.ExecuteAsync(new CommandDefinition("""
+            WITH viewed AS (
+                UPDATE dashboard_sessions SET business_id = @businessId, mode = @mode
+                WHERE id = @sessionId AND revoked_at IS NULL AND (business_id IS DISTINCT FROM @businessId OR mode <> @mode)
+                RETURNING user_id
+            )
+            UPDATE dashboard_users u SET last_business_id = @businessId
+            FROM viewed WHERE u.id = viewed.user_id AND u.last_business_id IS DISTINCT FROM @businessId
+            """,
             new { sessionId, businessId, mode = mode.ToDb() }, cancellationToken: cancellationToken));
     }
 

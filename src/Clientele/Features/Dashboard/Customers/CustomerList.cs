@@ -42,9 +42,17 @@ public sealed class CustomerList(NpgsqlDataSource dataSource)
         {
             rows.RemoveAt(rows.Count - 1);
         }
-        var total = !hasNext && (rows.Count > 0 || query.Page == 1)
-            ? new CustomerListTotal(query.Offset + rows.Count, CustomerTotalKind.Exact)
-            : await TotalAsync(connection, tenant, query, estimate, cancellationToken);
+        CustomerListTotal total;
+        if (!hasNext && (rows.Count > 0 || query.Page == 1))
+        {
+            total = new CustomerListTotal(query.Offset + rows.Count, CustomerTotalKind.Exact);
+        }
+        else
+        {
+            total = await TotalAsync(connection, tenant, query, estimate, cancellationToken);
+            // With a next page more than offset + rows match: an estimate or bound below that says "more than" what is shown.
+            total = hasNext ? total.AtLeast(query.Offset + rows.Count) : total;
+        }
         return new CustomerListPage(query, columns, rows, total, hasNext);
     }
 
