@@ -69,4 +69,49 @@ public sealed class EmailWorkerTests
             await dispatcher.StopAsync(CancellationToken.None);
         }
     }
+
+    [Fact]
+    public async Task A_dispatcher_that_dies_mid_batch_leaves_only_the_message_in_flight_to_be_sent_again()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var database = await ScratchDatabase.CreateAsync("maild");
+        var protector = new EmailBodyProtector(new EphemeralDataProtectionProvider());
+        using var signal = new EmailDispatchSignal();
+        var outbox = new EmailOutbox(database.DataSource, protector, signal, TimeProvider.System);
+        // The process "dies" while the third message is on the wire: the server has it, the sender never hears back.
+        using var death = new CancellationTokenSource();
+        using var smtp = new SmtpTestServer(dropBeforeAccepting: received =>
+        {
+            if (received != 3)
+            {
+                return false;
+            }
+            death.Cancel();
+            return true;
+        });
+        var options = Options.Create(new EmailOptions { TestSmtp = new SmtpSettings { Host = "127.0.0.1", Port = smtp.Port, Tls = SmtpTls.None, Timeout = TimeSpan.FromSeconds(5) } });
+        var selector = new EmailTransportSelector(options, new DevMailboxTransport(NullLogger<DevMailboxTransport>.Instance), NullLoggerFactory.Instance);
+        using var workers = WorkerTestKit.Status(TimeProvider.System);
+        using var dispatcher = new EmailDispatcher(database.DataSource, selector, protector, signal, options, TimeProvider.System, workers.Status, NullLogger<EmailDispatcher>.Instance);
+        var ids = new List<string>();
+        for (var i = 0; i < 5; i++)
+        {
+            ids.Add(await outbox.EnqueueAsync(new EmailScope(null, Mode.Test), Message($"batch{i}@example.com"), ct));
+        }
+
+        await Assert.ThrowsAnyAsync<Exception>(() => dispatcher.DispatchDueAsync(death.Token));
+        await using (var connection = await database.DataSource.OpenConnectionAsync(ct))
+        {
+            var statuses = (await connection.QueryAsync<string>("SELECT status FROM email_outbox ORDER BY status")).AsList();
+            Assert.Equal(["pending", "pending", "pending", "sent", "sent"], statuses);
+        }
+
+        // Another process (or the next pass) sends what is left: the two sent before the death are not sent again.
+        Assert.Equal(3, await dispatcher.DispatchDueAsync(ct));
+        var received = smtp.Messages.Select(m => System.Text.RegularExpressions.Regex.Match(m.Data, @"X-Clientele-Email-Id: (\S+)").Groups[1].Value).ToList();
+        Assert.Equal(6, received.Count);
+        Assert.Equal(ids.Order(), received.Distinct().Order());
+        var twice = Assert.Single(received.GroupBy(id => id), g => g.Count() > 1);
+        Assert.Equal(received[2], twice.Key);
+    }
 }

@@ -19,8 +19,10 @@ public sealed class SmtpTestServer : IDisposable
     private readonly CancellationTokenSource stopping = new();
     private int connections;
 
-    public SmtpTestServer(bool implicitTls = false, bool startTls = false, (string User, string Password)? credentials = null, bool dropAfterEachMessage = false)
+    public SmtpTestServer(bool implicitTls = false, bool startTls = false, (string User, string Password)? credentials = null, bool dropAfterEachMessage = false,
+        Func<int, bool>? dropBeforeAccepting = null)
     {
+        DropBeforeAccepting = dropBeforeAccepting;
         ImplicitTls = implicitTls;
         StartTls = startTls;
         Credentials = credentials;
@@ -36,6 +38,9 @@ public sealed class SmtpTestServer : IDisposable
     public (string User, string Password)? Credentials { get; }
 
     public bool DropAfterEachMessage { get; }
+
+    /// <summary>Called with the count of messages received so far (this one included); true hangs up before the 250 reply.</summary>
+    public Func<int, bool>? DropBeforeAccepting { get; }
 
     public int Port => ((IPEndPoint)listener.LocalEndpoint).Port;
 
@@ -166,6 +171,10 @@ public sealed class SmtpTestServer : IDisposable
                             data.Append(dataLine).Append("\r\n");
                         }
                         Messages.Enqueue(new Received(number, encrypted, user, from ?? "", to.ToArray(), data.ToString()));
+                        if (DropBeforeAccepting?.Invoke(Messages.Count) == true)
+                        {
+                            return;
+                        }
                         await writer.WriteLineAsync("250 queued");
                         if (DropAfterEachMessage)
                         {

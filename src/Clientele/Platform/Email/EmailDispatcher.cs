@@ -10,7 +10,8 @@ namespace Clientele.Platform.Email;
 /// <summary>
 /// Sends queued e-mail. Rows are claimed with <c>FOR UPDATE SKIP LOCKED</c>, so any number of server
 /// processes can run this side by side and each message is handled by one of them; a message whose
-/// sender dies mid-way is picked up again (delivery is at least once). Failures retry with backoff.
+/// sender dies mid-way is picked up again (delivery is at least once: only that message, as each one's
+/// outcome is committed as soon as it is known). Failures retry with backoff.
 /// </summary>
 public sealed class EmailDispatcher(
     NpgsqlDataSource dataSource,
@@ -54,52 +55,67 @@ public sealed class EmailDispatcher(
     public async Task<int> DispatchDueAsync(CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var handled = 0;
+        while (handled < BatchSize && await DispatchNextAsync(connection, cancellationToken))
+        {
+            handled++;
+        }
+        await transports.CloseConnectionsAsync(); // one SMTP connection per batch
+        return handled;
+    }
+
+    /// <summary>
+    /// Claims, sends and records one message in a transaction of its own, so a process that dies mid-batch
+    /// leaves only the message it was sending to be sent again, never the ones it had already sent.
+    /// </summary>
+    private async Task<bool> DispatchNextAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var now = clock.GetUtcNow().UtcDateTime;
-        var due = (await connection.QueryAsync<DueRow>(new CommandDefinition("""
+        var row = await connection.QuerySingleOrDefaultAsync<DueRow>(new CommandDefinition("""
             SELECT id, mode, kind, recipient, from_name, subject, protected_body, attempts
             FROM email_outbox
             WHERE status = 'pending' AND next_attempt_at <= @now
             ORDER BY next_attempt_at
-            LIMIT @batch
+            LIMIT 1
             FOR UPDATE SKIP LOCKED
-            """, new { now, batch = BatchSize }, transaction, cancellationToken: cancellationToken))).AsList();
-
-        foreach (var row in due)
+            """, new { now }, transaction, cancellationToken: cancellationToken));
+        if (row is null)
         {
-            var attempts = row.Attempts + 1;
-            IEmailTransport? transport = null;
-            try
+            return false;
+        }
+
+        var attempts = row.Attempts + 1;
+        IEmailTransport? transport = null;
+        try
+        {
+            var mode = ModeText.Parse(row.Mode);
+            transport = transports.For(mode);
+            if (row.ProtectedBody is null)
             {
-                var mode = ModeText.Parse(row.Mode);
-                transport = transports.For(mode);
-                if (row.ProtectedBody is null)
-                {
-                    throw new InvalidDataException("The body was erased before the message was sent.");
-                }
-                var (text, html) = protector.Unprotect(row.ProtectedBody);
-                await transport.SendAsync(new OutgoingEmail(row.Id, mode, row.Kind, row.Recipient, row.FromName, row.Subject, text, html), cancellationToken);
-                var sentAt = clock.GetUtcNow().UtcDateTime;
-                await connection.ExecuteAsync(new CommandDefinition("""
-                    UPDATE email_outbox SET status = 'sent', transport = @transport, attempts = @attempts, sent_at = @sentAt, last_error = NULL,
-                        protected_body = CASE WHEN @keep THEN protected_body END,
-                        body_purge_at = CASE WHEN @keep THEN @purgeAt END
-                    WHERE id = @id
-                    """,
-                    new { row.Id, transport = transport.Name, attempts, sentAt, keep = transport.KeepsBody, purgeAt = sentAt + options.Value.DevMailboxRetention },
-                    transaction, cancellationToken: cancellationToken));
-                ClienteleMetrics.RecordEmailSend(transport.Name, sent: true);
+                throw new InvalidDataException("The body was erased before the message was sent.");
             }
-            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
-            {
-                // Whatever one message throws is its own failure; the rest of the batch goes on.
-                await RecordFailureAsync(connection, transaction, row, transport?.Name, attempts, ex, cancellationToken);
-                ClienteleMetrics.RecordEmailSend(transport?.Name ?? "unknown", sent: false);
-            }
+            var (text, html) = protector.Unprotect(row.ProtectedBody);
+            await transport.SendAsync(new OutgoingEmail(row.Id, mode, row.Kind, row.Recipient, row.FromName, row.Subject, text, html), cancellationToken);
+            var sentAt = clock.GetUtcNow().UtcDateTime;
+            await connection.ExecuteAsync(new CommandDefinition("""
+                UPDATE email_outbox SET status = 'sent', transport = @transport, attempts = @attempts, sent_at = @sentAt, last_error = NULL,
+                    protected_body = CASE WHEN @keep THEN protected_body END,
+                    body_purge_at = CASE WHEN @keep THEN @purgeAt END
+                WHERE id = @id
+                """,
+                new { row.Id, transport = transport.Name, attempts, sentAt, keep = transport.KeepsBody, purgeAt = sentAt + options.Value.DevMailboxRetention },
+                transaction, cancellationToken: cancellationToken));
+            ClienteleMetrics.RecordEmailSend(transport.Name, sent: true);
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            // Whatever one message throws is its own failure; the rest of the batch goes on.
+            await RecordFailureAsync(connection, transaction, row, transport?.Name, attempts, ex, cancellationToken);
+            ClienteleMetrics.RecordEmailSend(transport?.Name ?? "unknown", sent: false);
         }
         await transaction.CommitAsync(cancellationToken);
-        await transports.CloseConnectionsAsync(); // one SMTP connection per batch
-        return due.Count;
+        return true;
     }
 
     private async Task RecordFailureAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, DueRow row, string? transport, int attempts, Exception ex, CancellationToken cancellationToken)
