@@ -43,6 +43,15 @@ dotnet test "$root/Clientele.slnx" -c Release --no-build --nologo \
 status=$?
 set -e
 
+# The scale-out smoke run (deploy/smoke.sh, about a minute): two nodes behind nginx, one SIGKILLed
+# mid-run; nothing lost or doubled. Its own database and ports 5180-5184.
+step "Scale-out smoke run (deploy/smoke.sh)"
+set +e
+deploy/smoke.sh
+smoke=$?
+set -e
+[ "$smoke" -eq 0 ] || status=1
+
 # One plain closing line: "N passed, N failed".
 if compgen -G "$results/*.trx" >/dev/null; then
   counters="$(grep -ho '<Counters [^>]*>' "$results"/*.trx | head -n 1)"
