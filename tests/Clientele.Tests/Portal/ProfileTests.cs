@@ -1,5 +1,7 @@
 using System.Net;
+using Clientele.Tests.Checkout;
 using Clientele.Tests.Infrastructure;
+using Clientele.Tests.Payments;
 
 namespace Clientele.Tests.Portal;
 
@@ -29,6 +31,67 @@ public sealed class ProfileTests(AppFixture app)
 
         await client.PostFormAsync("/test/session/profile?handler=Details", new Dictionary<string, string> { ["Name"] = "New Name", ["Phone"] = "" });
         Assert.Null((await business.Test.GetJsonAsync($"/customers/{id}"))["phone_number"]);
+    }
+
+    [Fact]
+    public async Task Invoice_details_are_checked_by_the_api_rules_and_printed_on_invoices_issued_afterwards()
+    {
+        var business = await app.CreateBusinessAsync("Invoice Details Co");
+        var (client, id, email) = await PortalTestData.SignedInAsync(app, business.Test, "Ines Invoice");
+        using var _client = client;
+        var checkout = new CheckoutDriver(app, business.Test);
+        var before = await checkout.PaySuccessfullyAsync((await checkout.SessionAsync(await checkout.ProductAsync(1000), email: email)).Path);
+        await client.GetAsync("/test/session/profile");
+
+        // An address without a valid country is refused, named next to the field, and nothing is stored.
+        var bad = await client.PostFormAsync("/test/session/profile?handler=Billing", new Dictionary<string, string>
+        {
+            ["Billing.Street"] = "1 Long Road",
+            ["Billing.Country"] = "Utopia",
+            ["Billing.TaxId"] = new string('9', 65),
+        });
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, bad.Status);
+        Assert.Contains("Enter the country as a two-letter code", bad.Text, StringComparison.Ordinal);
+        Assert.Contains("The tax ID is too long", bad.Text, StringComparison.Ordinal);
+        Assert.Contains("aria-invalid=\"true\"", bad.Text, StringComparison.Ordinal);
+
+        var saved = await client.PostFormAsync("/test/session/profile?handler=Billing", new Dictionary<string, string>
+        {
+            ["Billing.Street"] = "Via Roma 12",
+            ["Billing.City"] = "Milano",
+            ["Billing.State"] = "MI",
+            ["Billing.Zipcode"] = "20121",
+            ["Billing.Country"] = "it",
+            ["Billing.TaxId"] = "IT12345678901",
+        });
+        Assert.Equal(HttpStatusCode.Redirect, saved.Status);
+        var page = await client.GetAsync(saved.Location!);
+        Assert.Contains("Invoice details saved.", page.Text, StringComparison.Ordinal);
+        Assert.Contains("value=\"Via Roma 12\"", page.Text, StringComparison.Ordinal);
+        Assert.Contains("value=\"IT\"", page.Text, StringComparison.Ordinal);
+
+        var after = await checkout.PaySuccessfullyAsync((await checkout.SessionAsync(await checkout.ProductAsync(2000), email: email)).Path);
+        Assert.Equal(id, after["customer"]!.Str("customer_id"));
+        async Task<string> InvoiceTextAsync(string paymentId)
+        {
+            using var pdf = await business.Test.GetAsync($"/invoices/payments/{paymentId}");
+            Assert.Equal(HttpStatusCode.OK, pdf.StatusCode);
+            return InvoiceTests.ExtractText(await pdf.Content.ReadAsByteArrayAsync());
+        }
+        var later = await InvoiceTextAsync(after.Str("payment_id"));
+        Assert.Contains("Via Roma 12, Milano, MI 20121", later, StringComparison.Ordinal);
+        Assert.Contains("Tax ID IT12345678901", later, StringComparison.Ordinal);
+        Assert.Contains("· IT", later, StringComparison.Ordinal);
+        // An invoice issued before is a snapshot: it keeps what it said.
+        var earlier = await InvoiceTextAsync(before.Str("payment_id"));
+        Assert.DoesNotContain("Via Roma", earlier, StringComparison.Ordinal);
+        Assert.DoesNotContain("Tax ID", earlier, StringComparison.Ordinal);
+
+        // Clearing every field removes the details; the next invoice goes back to the payment's own address.
+        await client.GetAsync("/test/session/profile");
+        Assert.Equal(HttpStatusCode.Redirect, (await client.PostFormAsync("/test/session/profile?handler=Billing", new Dictionary<string, string>())).Status);
+        var cleared = await checkout.PaySuccessfullyAsync((await checkout.SessionAsync(await checkout.ProductAsync(500), email: email)).Path);
+        Assert.DoesNotContain("Via Roma", await InvoiceTextAsync(cleared.Str("payment_id")), StringComparison.Ordinal);
     }
 
     [Fact]

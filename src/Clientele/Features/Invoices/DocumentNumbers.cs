@@ -48,9 +48,13 @@ public static class DocumentNumbers
             INSERT INTO invoices (id, business_id, mode, payment_id, seller, buyer, currency, subtotal, tax, total, issued_at)
             SELECT @id, p.business_id, p.mode, p.id,
                    jsonb_build_object('name', b.name, 'support_email', b.support_email),
-                   jsonb_build_object('name', c.name, 'email', c.email, 'billing', p.billing),
+                   -- The details the customer gave in the portal win over the payment's billing address.
+                   jsonb_build_object('name', c.name, 'email', c.email,
+                                      'billing', coalesce(c.invoice_details -> 'billing', p.billing),
+                                      'tax_id', coalesce(c.invoice_details ->> 'tax_id', s.tax_id)),
                    p.currency, p.total_amount - p.tax, p.tax, p.total_amount, @now
             FROM payments p JOIN businesses b ON b.id = p.business_id JOIN customers c ON c.id = p.customer_id
+            LEFT JOIN subscriptions s ON s.id = p.subscription_id AND s.business_id = p.business_id AND s.mode = p.mode
             WHERE p.id = @paymentId AND p.business_id = @businessId AND p.mode = @mode
             """,
             new { id, now, args.paymentId, args.businessId, args.mode },

@@ -50,6 +50,16 @@ public static class InvoicePdf
         Text(invoice.BuyerName, regular, left);
         y += 14;
         Text(invoice.BuyerEmail + (invoice.BuyerCountry is { } country ? $" · {country}" : ""), regular, left);
+        if (invoice.BuyerAddress is { } address)
+        {
+            y += 14;
+            Text(address.Length > 90 ? address[..89] + "…" : address, regular, left);
+        }
+        if (invoice.BuyerTaxId is { } taxId)
+        {
+            y += 14;
+            Text($"Tax ID {taxId}", regular, left);
+        }
         y += 30;
 
         Text("Item", bold, left);

@@ -28,7 +28,9 @@ public sealed record InvoiceDocument(
     long Subtotal,
     long Tax,
     long Total,
-    string? Note);
+    string? Note,
+    string? BuyerAddress = null,
+    string? BuyerTaxId = null);
 
 public sealed class InvoiceStore(NpgsqlDataSource dataSource)
 {
@@ -50,7 +52,10 @@ public sealed class InvoiceStore(NpgsqlDataSource dataSource)
         var head = await connection.QuerySingleOrDefaultAsync<Head>(new CommandDefinition("""
             SELECT i.number, i.issued_at, i.currency, i.seller->>'name' AS seller_name, i.seller->>'support_email' AS seller_email,
                    i.buyer->>'name' AS buyer_name, i.buyer->>'email' AS buyer_email, i.buyer->'billing'->>'country' AS buyer_country,
-                   i.payment_id, i.subtotal, i.tax, i.total, i.business_id, i.mode
+                   i.payment_id, i.subtotal, i.tax, i.total, i.business_id, i.mode,
+                   concat_ws(', ', nullif(i.buyer->'billing'->>'street', ''), nullif(i.buyer->'billing'->>'city', ''),
+                             nullif(concat_ws(' ', nullif(i.buyer->'billing'->>'state', ''), nullif(i.buyer->'billing'->>'zipcode', '')), '')) AS buyer_address,
+                   i.buyer->>'tax_id' AS buyer_tax_id
             FROM invoices i
             WHERE i.payment_id = @paymentId
               AND ((@businessId::text IS NOT NULL AND i.business_id = @businessId AND i.mode = @mode) OR @tokenValid OR (@token::text IS NOT NULL AND i.access_token_hash = sha256(convert_to(@token, 'UTF8'))))
@@ -64,7 +69,8 @@ public sealed class InvoiceStore(NpgsqlDataSource dataSource)
             WHERE payment_id = @paymentId AND business_id = @businessId AND mode = @mode ORDER BY position
             """, new { paymentId, businessId = head.BusinessId, mode = head.Mode }, cancellationToken: cancellationToken))).AsList();
         return new InvoiceDocument(head.Number, "Invoice", head.IssuedAt, head.Currency, head.SellerName, head.SellerEmail, head.BuyerName, head.BuyerEmail,
-            head.BuyerCountry, head.PaymentId, lines, head.Subtotal, head.Tax, head.Total, null);
+            head.BuyerCountry, head.PaymentId, lines, head.Subtotal, head.Tax, head.Total, null,
+            string.IsNullOrEmpty(head.BuyerAddress) ? null : head.BuyerAddress, head.BuyerTaxId);
     }
 
     /// <summary>The credit note of a succeeded refund, with the same access rule as invoices.</summary>
@@ -105,5 +111,5 @@ public sealed class InvoiceStore(NpgsqlDataSource dataSource)
         string BuyerEmail, string? BuyerCountry, string RefundId, long Amount, string? InvoiceNumber, string BusinessId, string Mode);
 
     private sealed record Head(string Number, DateTime IssuedAt, string Currency, string SellerName, string? SellerEmail, string BuyerName, string BuyerEmail,
-        string? BuyerCountry, string PaymentId, long Subtotal, long Tax, long Total, string BusinessId, string Mode);
+        string? BuyerCountry, string PaymentId, long Subtotal, long Tax, long Total, string BusinessId, string Mode, string? BuyerAddress, string? BuyerTaxId);
 }

@@ -27,6 +27,7 @@ public static class PortalServices
         builder.Services.AddSingleton<PortalEmails>();
         builder.Services.AddSingleton<PortalAccess>();
         builder.Services.AddSingleton<ProfileOperations>();
+        builder.Services.AddSingleton<InvoiceDetailsStore>();
         builder.Services.AddSingleton<Subscriptions.PortalSubscriptions>();
         builder.Services.AddSingleton<Billing.PortalBilling>();
         builder.Services.AddSingleton<PaymentMethods.PortalPaymentMethods>();

@@ -23,6 +23,7 @@ public static class PortalActivityText
         ["POST /session/license-keys/{id}/activations/{instanceId}/deactivate"] = "ActYouDeactivate",
         ["POST /session/profile (Details)"] = "ActYouProfile",
         ["POST /session/profile (Email)"] = "ActYouEmail",
+        ["POST /session/profile (Billing)"] = "ActYouBilling",
         ["POST /session/logout"] = "ActYouSignOut",
     }.ToFrozenDictionary(StringComparer.Ordinal);
 

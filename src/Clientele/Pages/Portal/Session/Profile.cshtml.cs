@@ -5,8 +5,11 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace Clientele.Pages.Portal.Session;
 
-/// <summary>View and change name and phone; ask to change the e-mail address (confirmed by a link to it).</summary>
-public sealed class ProfileModel(ProfileOperations profile) : PortalPageModel
+/// <summary>
+/// View and change name and phone; ask to change the e-mail address (confirmed by a link to it); set the
+/// billing address and tax id printed on later invoices.
+/// </summary>
+public sealed class ProfileModel(ProfileOperations profile, InvoiceDetailsStore invoiceDetails) : PortalPageModel
 {
     public override string Section => PortalNavigation.Profile;
 
@@ -19,6 +22,9 @@ public sealed class ProfileModel(ProfileOperations profile) : PortalPageModel
     [BindProperty]
     public string? NewEmail { get; set; }
 
+    [BindProperty]
+    public InvoiceDetailsForm Billing { get; set; } = new(null, null, null, null, null, null);
+
     public IReadOnlyList<string> InvalidFields { get; private set; } = [];
 
     public string? EmailError { get; private set; }
@@ -28,11 +34,31 @@ public sealed class ProfileModel(ProfileOperations profile) : PortalPageModel
 
     public string? PendingEmail { get; private set; }
 
-    public void OnGet(bool saved = false)
+    public async Task OnGetAsync(bool saved = false, bool billingSaved = false)
     {
         Name = Portal.CustomerName;
         Phone = Portal.CustomerPhone;
-        Notice = saved ? "ProfileSaved" : null;
+        await LoadBillingAsync();
+        Notice = billingSaved ? "ProfileBillingSaved" : saved ? "ProfileSaved" : null;
+    }
+
+    public async Task<IActionResult> OnPostBillingAsync()
+    {
+        Name = Portal.CustomerName;
+        Phone = Portal.CustomerPhone;
+        if (await invoiceDetails.SaveAsync(Portal, Billing, HttpContext.RequestAborted) is DetailsOutcome.Invalid invalid)
+        {
+            InvalidFields = invalid.Fields;
+            Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
+            return Page();
+        }
+        return RedirectToPage(new { billingSaved = true });
+    }
+
+    private async Task LoadBillingAsync()
+    {
+        var details = await invoiceDetails.GetAsync(await ConnectionAsync(), Portal, HttpContext.RequestAborted);
+        Billing = new InvoiceDetailsForm(details.Address?.Country, details.Address?.Street, details.Address?.City, details.Address?.State, details.Address?.Zipcode, details.TaxId);
     }
 
     public async Task<IActionResult> OnPostDetailsAsync()
@@ -42,6 +68,7 @@ public sealed class ProfileModel(ProfileOperations profile) : PortalPageModel
         {
             InvalidFields = invalid.Fields;
             Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
+            await LoadBillingAsync();
             return Page();
         }
         return RedirectToPage(new { saved = true });
@@ -51,6 +78,7 @@ public sealed class ProfileModel(ProfileOperations profile) : PortalPageModel
     {
         Name = Portal.CustomerName;
         Phone = Portal.CustomerPhone;
+        await LoadBillingAsync();
         switch (await profile.RequestEmailChangeAsync(Portal, NewEmail, CultureInfo.CurrentUICulture, HttpContext.RequestAborted))
         {
             case EmailChangeRequestOutcome.Requested requested:
