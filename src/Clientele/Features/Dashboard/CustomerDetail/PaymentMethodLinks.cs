@@ -46,7 +46,7 @@ public sealed class PaymentMethodLinks(NpgsqlDataSource dataSource, UpdatePaymen
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var claimed = await connection.ExecuteAsync(new CommandDefinition("""
-            INSERT INTO dashboard_action_keys (business_id, mode, idempotency_key, action, object_id, created_at)
+            INSERT INTO form_action_keys (business_id, mode, idempotency_key, action, object_id, created_at)
             VALUES (@businessId, @mode, @key, 'send_payment_method_link', @subscriptionId, @now)
             ON CONFLICT DO NOTHING
             """, new { businessId = tenant.BusinessId, mode = tenant.ModeText, key = idempotencyKey, subscriptionId = subscription.Id, now = clock.GetUtcNow().UtcDateTime },
@@ -78,7 +78,7 @@ public sealed class PaymentMethodLinks(NpgsqlDataSource dataSource, UpdatePaymen
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         return await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
-            "SELECT EXISTS (SELECT 1 FROM dashboard_action_keys WHERE business_id = @businessId AND mode = @mode AND idempotency_key = @key)",
+            "SELECT EXISTS (SELECT 1 FROM form_action_keys WHERE business_id = @businessId AND mode = @mode AND idempotency_key = @key)",
             new { businessId = tenant.BusinessId, mode = tenant.ModeText, key }, cancellationToken: cancellationToken));
     }
 }

@@ -24,6 +24,7 @@ public static class PortalActivityText
         ["POST /session/profile (Details)"] = "ActYouProfile",
         ["POST /session/profile (Email)"] = "ActYouEmail",
         ["POST /session/profile (Billing)"] = "ActYouBilling",
+        ["POST /session/subscriptions/{id} (Resubscribe)"] = "ActYouResubscribe",
         ["POST /session/logout"] = "ActYouSignOut",
     }.ToFrozenDictionary(StringComparer.Ordinal);
 

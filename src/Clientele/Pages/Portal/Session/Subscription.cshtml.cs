@@ -12,9 +12,9 @@ namespace Clientele.Pages.Portal.Session;
 /// <summary>
 /// One subscription: its plan, dates, card and payments, and what the customer may do with it —
 /// keep it after a scheduled cancellation, pause and resume where the business allows, drop a
-/// scheduled plan change. Every change is the API's own operation, acting as this customer.
+/// scheduled plan change, subscribe again once it has ended. Every change is the API's own operation, acting as this customer.
 /// </summary>
-public sealed class SubscriptionModel(PortalSubscriptions subscriptions, UpdateSubscription update, DeleteScheduledChange deleteScheduled, PortalPlans plans) : PortalPageModel
+public sealed class SubscriptionModel(PortalSubscriptions subscriptions, UpdateSubscription update, DeleteScheduledChange deleteScheduled, PortalPlans plans, PortalResubscribe resubscribe) : PortalPageModel
 {
     public override string Section => PortalNavigation.Subscriptions;
 
@@ -57,6 +57,38 @@ public sealed class SubscriptionModel(PortalSubscriptions subscriptions, UpdateS
         }
         var outcome = await deleteScheduled.RunAsync(Portal.Tenant, id, HttpContext.RequestAborted);
         return outcome.Failure is { } failure ? Refused(failure) : RedirectToPage(new { id, done = "change-dropped" });
+    }
+
+    /// <summary>An ended subscription's product again, paid on the hosted page; the form's key makes a double submit one subscription.</summary>
+    public async Task<IActionResult> OnPostResubscribeAsync(string id, string? key)
+    {
+        if (!await LoadAsync(id))
+        {
+            return NotFound();
+        }
+        if (string.IsNullOrEmpty(key) || key.Length > 200)
+        {
+            return BadRequest();
+        }
+        switch (await resubscribe.RunAsync(Portal, Detail.Item.Subscription, key, HttpContext.RequestAborted))
+        {
+            case ResubscribeOutcome.Pay pay:
+                return Redirect(pay.PaymentLink);
+            case ResubscribeOutcome.InProgress:
+                Error = "SubResubscribeInProgress";
+                Response.StatusCode = StatusCodes.Status409Conflict;
+                return Page();
+            case ResubscribeOutcome.Refused { Failure: SubscriptionFailure.Invalid }:
+                Error = "SubResubscribeUnavailable";
+                Response.StatusCode = StatusCodes.Status409Conflict;
+                return Page();
+            case ResubscribeOutcome.Refused refused:
+                return Refused(refused.Failure);
+            default:
+                Error = "SubResubscribeNotEnded";
+                Response.StatusCode = StatusCodes.Status409Conflict;
+                return Page();
+        }
     }
 
     /// <summary>Sends the change through the API's own parser and operation, so every rule is the API's.</summary>
