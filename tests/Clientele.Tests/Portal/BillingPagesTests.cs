@@ -125,6 +125,31 @@ public sealed class BillingPagesTests(AppFixture app, BrowserFixture browser)
         await Assertions.Expect(rows).ToHaveCountAsync(21);
     }
 
+    [Fact]
+    public async Task A_card_change_of_nothing_is_not_listed_as_a_purchase_but_the_subscriptions_payment_is()
+    {
+        var business = await app.CreateBusinessAsync("Card Check Co");
+        var driver = new Subscriptions.SubscriptionDriver(app, business);
+        var subscription = await driver.SubscribeAsync(await driver.ProductAsync(1200, "Pro Plan"));
+        var id = subscription.Str("subscription_id");
+        // A new card for an active subscription: the hosted page saves it and records a payment of nothing.
+        var update = await business.Test.PostJsonAsync($"/subscriptions/{id}/update-payment-method", new { type = "new" });
+        await driver.Checkout.PaySuccessfullyAsync(new Uri(update.Str("payment_link")).AbsolutePath, CheckoutDriver.Mastercard);
+        Assert.Contains((await driver.PaymentsAsync(id)), p => p is { Status: "succeeded", Total: 0, HasInvoice: false });
+        await using var context = await browser.NewContextAsync();
+        var page = await context.NewPageAsync();
+        await page.GotoAsync((await business.Test.PostJsonAsync($"/customers/{subscription["customer"]!.Str("customer_id")}/customer-portal/session", "")).Str("link"));
+        await page.WaitForURLAsync(new Regex("/session/overview$"));
+        await page.GotoAsync(page.Url.Replace("/session/overview", "/session/billing", StringComparison.Ordinal));
+
+        var rows = page.GetByRole(AriaRole.Region, new() { Name = "Payments and invoices table" }).GetByRole(AriaRole.Row);
+        await Assertions.Expect(rows).ToHaveCountAsync(2);
+        await Assertions.Expect(rows.Nth(1).GetByText("$12.00")).ToBeVisibleAsync();
+        await Assertions.Expect(rows.Nth(1).GetByRole(AriaRole.Link, new() { Name = "Download invoice" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByText("$0.00")).ToHaveCountAsync(0);
+        await Accessibility.AssertCleanAsync(page);
+    }
+
     private async Task<(TestBusiness Business, CheckoutDriver Checkout, string Email)> ShopAsync(string name)
     {
         var business = await app.CreateBusinessAsync(name);

@@ -4,7 +4,9 @@ using System.Text.RegularExpressions;
 using Clientele.Tests.Checkout;
 using Clientele.Tests.Infrastructure;
 using Clientele.Tests.Subscriptions;
+using Dapper;
 using Microsoft.Playwright;
+using Npgsql;
 
 namespace Clientele.Tests.Portal;
 
@@ -174,6 +176,80 @@ public sealed class PaymentMethodPagesTests(ClockedAppFixture app, BrowserFixtur
         Assert.Equal(2, (await driver.PaymentsAsync(otherId)).Count);
     }
 
+    [Fact]
+    public async Task A_customer_without_a_subscription_adds_a_card_on_the_hosted_page_and_sees_it_back_in_the_portal()
+    {
+        var business = await app.CreateBusinessAsync("Add Card Co");
+        var driver = new SubscriptionDriver(app, business);
+        var customerId = (await driver.Api.PostJsonAsync("/customers", new { email = $"add-card-{Guid.NewGuid():N}@example.com", name = "Ada Card" })).Str("customer_id");
+        await using var context = await browser.NewContextAsync();
+        var page = await SignedInPageAsync(context, driver, customerId);
+
+        await page.GetByRole(AriaRole.Navigation, new() { Name = "Portal sections" }).GetByRole(AriaRole.Link, new() { Name = "Payment methods" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "No saved payment methods" })).ToBeVisibleAsync();
+        await Accessibility.AssertCleanAsync(page);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Add a card" }).ClickAsync();
+
+        // The hosted page saves the card: no total, no Pay button, nothing charged.
+        await page.WaitForURLAsync(new Regex("/checkout/"));
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Add a card", Level = 1 })).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByText(new Regex("^Nothing is charged now\\."))).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { NameRegex = new Regex("^Pay") })).ToHaveCountAsync(0);
+        await Accessibility.AssertCleanAsync(page);
+        await page.GetByLabel("Country").FillAsync("US");
+        await page.GetByLabel("Card number").FillAsync(CheckoutDriver.Visa);
+        await page.GetByLabel("Expiry date").FillAsync(TestCardDates.Expiry);
+        await page.GetByLabel("Security code (CVC)").FillAsync("123");
+        await page.GetByLabel("Name on card").FillAsync("Ada Card");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save card" }).ClickAsync();
+
+        await page.WaitForURLAsync(new Regex("/session/payment-methods\\?done=card_saved&payment_id=pay_"));
+        await Assertions.Expect(page.GetByRole(AriaRole.Status).Filter(new() { HasText = "Your card is saved." })).ToBeVisibleAsync();
+        var card = page.GetByRole(AriaRole.Listitem).Filter(new() { Has = page.GetByRole(AriaRole.Heading, new() { Name = "Visa •••• 4242" }) });
+        await Assertions.Expect(card.GetByText("No subscription")).ToBeVisibleAsync();
+        await Assertions.Expect(card.GetByRole(AriaRole.Link, new() { Name = "Remove" })).ToBeVisibleAsync();
+        await Accessibility.AssertCleanAsync(page);
+
+        Assert.Single(await SavedCardsAsync(driver, customerId));
+        Assert.Equal(0, await driver.ProcessorChargesAsync("succeeded"));
+        await using var connection = new NpgsqlConnection(TestSettings.ConnectionString());
+        var payment = await connection.QuerySingleAsync<(string Status, long Total, bool IsUpdate)>(
+            "SELECT status, total_amount, is_update_payment_method FROM payments WHERE customer_id = @customerId", new { customerId });
+        Assert.Equal(("succeeded", 0L, true), payment);
+        // A card check is not a purchase: no receipt, and the billing history stays empty.
+        Assert.DoesNotContain("payment_receipt", await driver.EmailKindsAsync());
+        await page.GetByRole(AriaRole.Navigation, new() { Name = "Portal sections" }).GetByRole(AriaRole.Link, new() { Name = "Billing history" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "No billing history yet" })).ToBeVisibleAsync();
+        await Accessibility.AssertCleanAsync(page);
+    }
+
+    [Fact]
+    public async Task A_double_submitted_add_a_card_opens_one_hosted_page_and_a_forged_notice_is_not_shown()
+    {
+        var business = await app.CreateBusinessAsync("Add Card Twice Co");
+        var driver = new SubscriptionDriver(app, business);
+        var customerId = (await driver.Api.PostJsonAsync("/customers", new { email = $"twice-{Guid.NewGuid():N}@example.com", name = "Tim Twice" })).Str("customer_id");
+        using var portal = await SignedInClientAsync(driver, customerId);
+        const string path = "/test/session/payment-methods";
+        var list = await portal.GetAsync(path);
+        Assert.Contains("Add a card", list.Text, StringComparison.Ordinal);
+
+        var answers = await Task.WhenAll(portal.PostFormAsync(path + "?handler=AddCard"), portal.PostFormAsync(path + "?handler=AddCard"));
+        Assert.All(answers, a => Assert.Equal(HttpStatusCode.Redirect, a.Status));
+        Assert.Equal(answers[0].Location, answers[1].Location);
+        Assert.Matches("/checkout/cks_[0-9A-Za-z]+$", answers[0].Location!);
+        await using (var connection = new NpgsqlConnection(TestSettings.ConnectionString()))
+        {
+            Assert.Equal(1, await connection.ExecuteScalarAsync<long>(
+                "SELECT count(*) FROM checkout_sessions WHERE customer_id = @customerId AND purpose = 'save_card'", new { customerId }));
+        }
+        // Without the token the POST is refused; a return address naming no payment of this customer says nothing.
+        Assert.Equal(HttpStatusCode.BadRequest, (await portal.PostFormAsync(path + "?handler=AddCard", withToken: false)).Status);
+        var forged = await portal.GetAsync(path + "?done=card_saved&payment_id=pay_notmine0000000000000000");
+        Assert.Equal(HttpStatusCode.OK, forged.Status);
+        Assert.DoesNotContain("Your card is saved.", forged.Text, StringComparison.Ordinal);
+    }
+
     /// <summary>A subscription whose second charge declined: on hold with one period's dues ($12.00).</summary>
     private async Task<(SubscriptionDriver Driver, JsonNode Subscription, string CustomerId)> OnHoldAsync(string? businessName, SubscriptionDriver? existing = null)
     {
@@ -186,9 +262,11 @@ public sealed class PaymentMethodPagesTests(ClockedAppFixture app, BrowserFixtur
         return (driver, subscription, subscription["customer"]!.Str("customer_id"));
     }
 
-    private static async Task<IPage> SignedInPageAsync(IBrowserContext context, SubscriptionDriver driver, JsonNode subscription)
+    private static Task<IPage> SignedInPageAsync(IBrowserContext context, SubscriptionDriver driver, JsonNode subscription) =>
+        SignedInPageAsync(context, driver, subscription["customer"]!.Str("customer_id"));
+
+    private static async Task<IPage> SignedInPageAsync(IBrowserContext context, SubscriptionDriver driver, string customerId)
     {
-        var customerId = subscription["customer"]!.Str("customer_id");
         var link = (await driver.Api.PostJsonAsync($"/customers/{customerId}/customer-portal/session", "")).Str("link");
         var page = await context.NewPageAsync();
         await page.GotoAsync(link);

@@ -60,11 +60,21 @@ public sealed class CheckoutSession
 
     public string Purpose { get; init; } = "purchase";
 
+    /// <summary>Only saves a card (nothing to pay): the hosted page says so instead of showing a total.</summary>
+    public bool SavesCardOnly => Purpose == CheckoutPurposes.SaveCard;
+
     public Tenant Tenant => new(BusinessId, ModeText.Parse(Mode));
 
     public IReadOnlyList<CartLine> Lines => JsonSerializer.Deserialize<List<CartLine>>(Cart, CheckoutJson.Options)!;
 
     public BillingAddress? BillingAddress => Billing is null ? null : JsonSerializer.Deserialize<BillingAddress>(Billing, CheckoutJson.Options);
+}
+
+/// <summary>What a checkout session is for (<c>checkout_sessions.purpose</c>).</summary>
+public static class CheckoutPurposes
+{
+    /// <summary>Saves a card for an existing customer and charges nothing (the portal's "Add a card").</summary>
+    public const string SaveCard = "save_card";
 }
 
 internal static class CheckoutJson

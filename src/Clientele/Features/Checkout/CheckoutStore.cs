@@ -22,6 +22,28 @@ public sealed class CheckoutStore(NpgsqlDataSource dataSource, TimeProvider cloc
     /// <summary>Writes a session in the caller's transaction; <paramref name="subscription"/> ties it to the subscription it starts or repairs.</summary>
     public static Task<CheckoutSession> InsertAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, Tenant tenant, CheckoutRequest request,
         IReadOnlyList<CartLine> lines, string currency, DateTime now, (string Id, string Purpose)? subscription, CancellationToken cancellationToken) =>
+        InsertAsync(connection, transaction, tenant, request, lines, currency, now, subscription?.Purpose ?? "purchase", subscription?.Id, cancellationToken);
+
+    /// <summary>
+    /// A session that only saves a card for an existing customer (<c>save_card</c>): no lines, nothing
+    /// charged, back to <see cref="CheckoutRequest.ReturnUrl"/> afterwards.
+    /// </summary>
+    public static Task<CheckoutSession> InsertCardSaveAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Tenant tenant, CheckoutRequest request,
+        string currency, DateTime now, CancellationToken cancellationToken) =>
+        InsertAsync(connection, transaction, tenant, request, [], currency, now, CheckoutPurposes.SaveCard, null, cancellationToken);
+
+    /// <summary>The open card-saving session of a customer with this return URL and at least <paramref name="minimumLeft"/> to live, if any (the newest).</summary>
+    public static Task<CheckoutSession?> FindOpenCardSaveAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Tenant tenant, string customerId, string returnUrl,
+        DateTime now, TimeSpan minimumLeft, CancellationToken cancellationToken) =>
+        connection.QuerySingleOrDefaultAsync<CheckoutSession?>(new CommandDefinition($"""
+            SELECT {CheckoutSession.Columns} FROM checkout_sessions
+            WHERE business_id = @businessId AND mode = @mode AND customer_id = @customerId AND purpose = 'save_card' AND status = 'open'
+              AND return_url = @returnUrl AND expires_at > @until
+            ORDER BY created_at DESC LIMIT 1
+            """, new { businessId = tenant.BusinessId, mode = tenant.ModeText, customerId, returnUrl, until = now + minimumLeft }, transaction, cancellationToken: cancellationToken));
+
+    private static Task<CheckoutSession> InsertAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, Tenant tenant, CheckoutRequest request,
+        IReadOnlyList<CartLine> lines, string currency, DateTime now, string purpose, string? subscriptionId, CancellationToken cancellationToken) =>
         connection.QuerySingleAsync<CheckoutSession>(new CommandDefinition($"""
             INSERT INTO checkout_sessions (id, business_id, mode, customer_id, customer_email, customer_name, billing, currency, total_amount,
                 cart, return_url, metadata, status, expires_at, created_at, updated_at, subscription_id, purpose)
@@ -45,8 +67,8 @@ public sealed class CheckoutStore(NpgsqlDataSource dataSource, TimeProvider cloc
                 request.MetadataJson,
                 expires = now + Lifetime,
                 now,
-                subscriptionId = subscription?.Id,
-                purpose = subscription?.Purpose ?? "purchase",
+                subscriptionId,
+                purpose,
             }, transaction, cancellationToken: cancellationToken));
 
     /// <summary>By id only: the id is the capability the hosted page link carries (142 random bits).</summary>

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Clientele.Features.Checkout;
+using Clientele.Features.LicenseKeys;
 using Clientele.Features.Portal.Localization;
 using Clientele.Platform;
 using Clientele.Platform.Email;
@@ -15,7 +16,8 @@ namespace Clientele.Features.Payments;
 /// The customer's payment receipt and "refund processed" e-mails, queued in the transaction that
 /// records the payment or refund, so a rollback sends nothing. The language is the one the customer
 /// last chose in the portal, else English (businesses have no language setting yet). The e-mails
-/// hold amounts, numbers and token links to the PDFs; card details never reach them.
+/// hold amounts, numbers and token links to the PDFs, and a receipt the license keys its payment
+/// issued (they are what was bought); card details never reach them.
 /// </summary>
 public sealed class PaymentEmails(EmailOutbox outbox, IStringLocalizer<CheckoutText> text, IOptions<PublicUrlOptions> urls, ILogger<PaymentEmails> logger)
 {
@@ -49,12 +51,15 @@ public sealed class PaymentEmails(EmailOutbox outbox, IStringLocalizer<CheckoutT
         var invoiceNumber = number ?? recipient.Number ?? throw new InvalidOperationException($"The invoice of payment {paymentId} has no number yet.");
         var to = new Recipient(recipient.Email, recipient.Name, recipient.PortalCulture, recipient.BusinessName, recipient.AccentColor, recipient.Amount, recipient.Currency);
         var link = $"{PaymentsApi.InvoiceBase(urls.Value)}/invoices/payments/{paymentId}?token={Invoices.DocumentAccess.InvoiceToken(paymentId)}";
+        // The keys this payment issued (its caller issues them before numbering the invoice, in this
+        // transaction): what the buyer paid for, so the receipt carries them. Never logged.
+        var keys = await PurchasedKeys.ForPaymentAsync(connection, transaction, tenant, paymentId, cancellationToken);
         var message = Render(ReceiptKind, to, link, (amount) =>
         (
             text["ReceiptSubject", to.BusinessName],
             [text["ReceiptIntro", amount, to.BusinessName], text["ReceiptInvoice", invoiceNumber]],
             text["ReceiptButton"]
-        ));
+        ), keys);
         await outbox.EnqueueAsync(connection, transaction, EmailScope.For(tenant), message, cancellationToken);
         logger.LogInformation("Receipt for payment {PaymentId} of {BusinessId} ({Mode}) queued in {Culture}", paymentId, tenant.BusinessId, tenant.ModeText, message.Culture);
     }
@@ -87,14 +92,20 @@ public sealed class PaymentEmails(EmailOutbox outbox, IStringLocalizer<CheckoutT
         logger.LogInformation("Refund e-mail for refund {RefundId} of {BusinessId} ({Mode}) queued in {Culture}", refundId, tenant.BusinessId, tenant.ModeText, message.Culture);
     }
 
-    private EmailMessage Render(string kind, Recipient to, string link, Func<string, (LocalizedString Subject, LocalizedString[] Lines, LocalizedString Button)> compose)
+    private EmailMessage Render(string kind, Recipient to, string link, Func<string, (LocalizedString Subject, LocalizedString[] Lines, LocalizedString Button)> compose,
+        IReadOnlyList<PurchasedKey>? keys = null)
     {
         var culture = PortalCultures.Resolve(to.PortalCulture);
         using var scope = CultureScope.Use(culture);
         // Texts follow the language; money needs a region's conventions ("es" → "es-ES").
         var amount = Currency.Find(to.Currency).Format(to.Amount, CurrencyFormats.SpecificCulture(culture.Name));
         var (subject, lines, button) = compose(amount);
-        var body = new CustomerEmailBody(subject, text["EmailGreeting", to.Name], [.. lines.Select(l => l.Value)], button, link, text["EmailKeep"], to.AccentColor, culture);
+        var formats = CurrencyFormats.SpecificCulture(culture.Name);
+        var body = new CustomerEmailBody(subject, text["EmailGreeting", to.Name], [.. lines.Select(l => l.Value)], button, link, text["EmailKeep"], to.AccentColor, culture)
+        {
+            KeysTitle = text["ReceiptKeysEmail"],
+            Keys = [.. (keys ?? []).Select(k => new EmailKey(text["ReceiptKeyFor", k.ProductName], k.Key, ReceiptKeyText.Terms(text, k, formats)))],
+        };
         return new EmailMessage(kind, to.Email, subject, body.Text(), body.Html(), culture.Name, to.BusinessName);
     }
 }

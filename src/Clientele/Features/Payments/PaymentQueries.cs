@@ -14,7 +14,11 @@ public sealed record PaymentFilter(
     string? SubscriptionId,
     string? Status,
     string? ProductId,
-    string? Currency);
+    string? Currency)
+{
+    /// <summary>Leaves out card checks: payments of nothing made only to save a card (<c>is_update_payment_method</c>, total 0).</summary>
+    public bool ExcludeCardChecks { get; init; }
+}
 
 /// <summary>Reads payments for the API: one query per list page, three for one payment.</summary>
 public sealed class PaymentQueries(NpgsqlDataSource dataSource)
@@ -49,6 +53,10 @@ public sealed class PaymentQueries(NpgsqlDataSource dataSource)
         if (filter.ProductId is not null)
         {
             sql.Append(" AND EXISTS (SELECT 1 FROM payment_line_items l WHERE l.payment_id = p.id AND l.product_id = @productId AND l.business_id = @businessId AND l.mode = @mode)");
+        }
+        if (filter.ExcludeCardChecks)
+        {
+            sql.Append(" AND NOT (p.is_update_payment_method AND p.total_amount = 0)");
         }
         sql.Append(" ORDER BY p.created_at DESC, p.id DESC LIMIT @limit OFFSET @offset");
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);

@@ -74,8 +74,9 @@ public sealed class PaymentRecorder(PaymentEvents events, PaymentEmails emails)
     public static async Task<string> OpenForCheckoutAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, NewPayment payment, DateTime now, CancellationToken cancellationToken)
     {
         var paymentId = await connection.QuerySingleAsync<string>(new CommandDefinition("""
-            INSERT INTO payments (id, business_id, mode, customer_id, checkout_session_id, status, currency, total_amount, billing, metadata, created_at, updated_at)
-            VALUES (@id, @businessId, @mode, @customerId, @sessionId, 'processing', @currency, @total, @billing::jsonb, @metadata::jsonb, @now, @now)
+            INSERT INTO payments (id, business_id, mode, customer_id, checkout_session_id, status, currency, total_amount, billing, metadata, is_update_payment_method,
+                created_at, updated_at)
+            VALUES (@id, @businessId, @mode, @customerId, @sessionId, 'processing', @currency, @total, @billing::jsonb, @metadata::jsonb, @isUpdate, @now, @now)
             ON CONFLICT (checkout_session_id) DO UPDATE SET status = 'processing', retry_attempt = payments.retry_attempt + 1,
                 customer_id = excluded.customer_id, billing = excluded.billing, error_code = NULL, error_message = NULL, updated_at = excluded.updated_at
             RETURNING id
@@ -91,6 +92,7 @@ public sealed class PaymentRecorder(PaymentEvents events, PaymentEmails emails)
                 total = payment.Total.Amount,
                 billing = payment.BillingJson,
                 metadata = payment.MetadataJson,
+                isUpdate = payment.IsUpdatePaymentMethod,
                 now,
             }, transaction, cancellationToken: cancellationToken));
         await InsertLinesAsync(connection, transaction, payment.Tenant, paymentId, payment.Lines, cancellationToken);
@@ -98,20 +100,12 @@ public sealed class PaymentRecorder(PaymentEvents events, PaymentEmails emails)
     }
 
     /// <summary>
-    /// The payment succeeded: its status (and the card, when given), its invoice, the card's last
-    /// use, <c>payment.succeeded</c> and the receipt e-mail, in the caller's transaction.
-    /// </summary>
-    public async Task SucceededAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Tenant tenant, string paymentId, string? processorChargeId, CardUsed? card, DateTime now, CancellationToken cancellationToken)
-    {
-        var issued = await RecordSucceededAsync(connection, transaction, tenant, paymentId, processorChargeId, card, now, cancellationToken);
-        await NumberInvoiceAndQueueReceiptAsync(connection, transaction, tenant, issued, cancellationToken);
-    }
-
-    /// <summary>
-    /// As <see cref="SucceededAsync"/> but for the invoice's number and the receipt (which shows it): the caller
-    /// writes the rest of its transaction, then calls <see cref="NumberInvoiceAndQueueReceiptAsync"/> last, so the
+    /// The payment succeeded: its status (and the card, when given), its invoice, the card's last use and
+    /// <c>payment.succeeded</c>, in the caller's transaction. The caller writes the rest of its transaction
+    /// (license keys, the subscription), then calls <see cref="NumberInvoiceAndQueueReceiptAsync"/> last: the
     /// business's invoice counter is locked only for the end of the transaction (renewals of one business take
-    /// turns on it). A transaction that forgets cannot commit (a deferred check on <c>invoices</c>).
+    /// turns on it), and the receipt sees everything the payment caused (its license keys). A transaction that
+    /// forgets cannot commit (a deferred check on <c>invoices</c>).
     /// </summary>
     public async Task<IssuedInvoice> RecordSucceededAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Tenant tenant, string paymentId, string? processorChargeId, CardUsed? card, DateTime now, CancellationToken cancellationToken)
     {

@@ -27,6 +27,7 @@ public sealed class PaymentWriter(NpgsqlDataSource dataSource, TimeProvider cloc
             [.. session.Lines.Select(l => new PaymentLine(l.ProductId, l.Name, l.Description, l.Quantity, l.UnitAmount, l.Amount, l.DiscountAmount))])
         {
             CheckoutSessionId = session.Id,
+            IsUpdatePaymentMethod = session.SavesCardOnly,
         };
         var paymentId = await PaymentRecorder.OpenForCheckoutAsync(connection, transaction, payment, now, cancellationToken);
         await CheckoutStore.AttachPaymentAsync(connection, transaction, session.Tenant, session.Id, paymentId, cancellationToken);
@@ -96,7 +97,7 @@ public sealed class PaymentWriter(NpgsqlDataSource dataSource, TimeProvider cloc
             await transaction.RollbackAsync(cancellationToken);
             return true;
         }
-        await recorder.SucceededAsync(connection, transaction, tenant, paymentId, charge?.ChargeId, used, now, cancellationToken);
+        var issued = await recorder.RecordSucceededAsync(connection, transaction, tenant, paymentId, charge?.ChargeId, used, now, cancellationToken);
         if (session.SubscriptionId is null)
         {
             await licenseKeys.IssueForPaymentAsync(connection, transaction, tenant, paymentId, subscriptionId: null, cancellationToken);
@@ -106,6 +107,8 @@ public sealed class PaymentWriter(NpgsqlDataSource dataSource, TimeProvider cloc
             // A session tied to a subscription starts or repairs it (after payment.succeeded, as the seeds' order says); it issues the keys itself.
             await subscriptionPayments.PaidAsync(connection, transaction, session, paymentId, paymentMethodId, cancellationToken);
         }
+        // Last: the invoice's number, then the receipt, which now finds the keys issued above and carries them.
+        await recorder.NumberInvoiceAndQueueReceiptAsync(connection, transaction, tenant, issued, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         mailSignal.Wake();
         return true;

@@ -16,6 +16,7 @@ public static class PaymentsServices
         builder.Services.AddSingleton<CheckoutStore>();
         builder.Services.AddSingleton<CheckoutService>();
         builder.Services.AddSingleton<CreateCheckout>();
+        builder.Services.AddSingleton<StartCardSave>();
         builder.Services.AddSingleton<PaymentEvents>();
         builder.Services.AddSingleton<PaymentEmails>();
         builder.Services.AddSingleton<PaymentRecorder>();

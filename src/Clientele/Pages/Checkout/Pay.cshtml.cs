@@ -208,7 +208,7 @@ public sealed class PayModel(
             Response.Headers.ContentSecurityPolicy = Platform.Hosting.PageSecurity.PolicyAllowingFormTarget(target);
         }
         ViewData["Brand"] = Brand.Of(business, session.Mode == "test");
-        ViewData["Title"] = text["Title"].Value;
+        ViewData["Title"] = (session.SavesCardOnly ? text["SaveCardTitle"] : text["Title"]).Value;
         if (session is { Purpose: "subscription", SubscriptionId: { } subscriptionId }
             && await subscriptions.FindAsync(session.Tenant, subscriptionId, cancellationToken) is { } subscription)
         {

@@ -15,9 +15,7 @@ public sealed class ReceiptModel(CheckoutStore sessions, BusinessStore businesse
 {
     public IReadOnlyList<PurchasedKey> Keys { get; private set; } = [];
 
-    public string KeyTerms(PurchasedKey key) => text["ReceiptKeyTerms",
-        key.ActivationsLimit is { } limit ? limit.ToString("N0", CultureInfo.CurrentCulture) : text["ReceiptKeyUnlimited"],
-        key.ExpiresAt is { } expires ? expires.ToString("D", CultureInfo.CurrentCulture) : text["ReceiptKeyNoExpiry"]];
+    public string KeyTerms(PurchasedKey key) => ReceiptKeyText.Terms(text, key, CultureInfo.CurrentCulture);
 
     public CheckoutSession Session { get; private set; } = null!;
 

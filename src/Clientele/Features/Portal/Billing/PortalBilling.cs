@@ -36,7 +36,12 @@ public sealed class PortalBilling(NpgsqlDataSource dataSource, PaymentQueries pa
 
     public async Task<BillingHistory> ListAsync(PortalSession session, int pageNumber, CancellationToken cancellationToken)
     {
-        var filter = new PaymentFilter(null, null, session.CustomerId, null, null, null, null);
+        // A card saved or changed through the hosted page leaves a payment of nothing (is_update_payment_method,
+        // $0): no money moved and there is no invoice, so in a list of what the customer paid it would read as a
+        // $0 purchase of their product. It is left out here, in the query, so paging stays exact; the card itself
+        // is on the Payment methods page. A card change that paid an on-hold subscription's dues moved money
+        // and keeps its row and invoice.
+        var filter = new PaymentFilter(null, null, session.CustomerId, null, null, null, null) { ExcludeCardChecks = true };
         var rows = await payments.ListAsync(session.Tenant, filter, new Paging(pageNumber, PageSize), cancellationToken);
         // The first payment of the next page, if any, tells whether there is an older page.
         var next = await payments.ListAsync(session.Tenant, filter, new Paging((pageNumber + 1) * PageSize, 1), cancellationToken);
