@@ -42,7 +42,9 @@ public static class Accessibility
             {
                 return await page.RunAxe();
             }
-            catch (PlaywrightException ex) when (attempt < 5 && ex.Message.Contains("Execution context was destroyed", StringComparison.Ordinal))
+            // The page replaced itself mid-run: the old context is gone, or the new one lacks the axe script injected into the old.
+            catch (PlaywrightException ex) when (attempt < 5 && (ex.Message.Contains("Execution context was destroyed", StringComparison.Ordinal)
+                                                                  || ex.Message.Contains("axe is not defined", StringComparison.Ordinal)))
             {
                 await page.WaitForLoadStateAsync(LoadState.Load);
             }

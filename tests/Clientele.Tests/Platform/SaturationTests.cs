@@ -1,6 +1,7 @@
 using System.Net;
 using Clientele.Platform.Jobs;
 using Clientele.Tests.Infrastructure;
+using Clientele.Tests.Subscriptions;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
@@ -52,6 +53,34 @@ public sealed class SaturationTests(SmallPoolFixture app) : IClassFixture<SmallP
         }
         // Once they are free again, requests succeed.
         await business.Test.GetJsonAsync("/customers");
+    }
+
+    [Fact]
+    public async Task More_portal_page_views_at_once_than_the_pool_has_connections_all_get_their_page()
+    {
+        // A page that held the request's connection while a service borrowed a second would, with as many
+        // such views as the pool has connections, wait for ever (here: until the 503 after three seconds).
+        var business = await app.CreateBusinessAsync("Busy Portal Co");
+        var driver = new SubscriptionDriver(app, business);
+        var subscription = await driver.SubscribeAsync(await driver.ProductAsync(900, "Busy Plan"));
+        var customerId = subscription["customer"]!.Str("customer_id");
+        var link = (await driver.Api.PostJsonAsync($"/customers/{customerId}/customer-portal/session", "")).Str("link");
+        using var portal = new PortalClient(app.BaseAddress);
+        var path = new Uri(link).AbsolutePath;
+        await portal.GetAsync(path);
+        Assert.Equal(HttpStatusCode.Redirect, (await portal.PostFormAsync(path)).Status);
+
+        var workers = app.Services.GetRequiredService<WorkerConnections>();
+        string[] pages =
+        [
+            "overview", "billing", "subscriptions", $"subscriptions/{subscription.Str("subscription_id")}", "payment-methods",
+            "license-keys", "wallets", "profile", "activity",
+        ];
+        using (await workers.EnterAsync(workers.Size, TestContext.Current.CancellationToken))
+        {
+            var answers = await Task.WhenAll(pages.Concat(pages).Select(p => portal.GetAsync($"/test/session/{p}")));
+            Assert.All(answers.Zip(pages.Concat(pages)), a => Assert.True(a.First.Status == HttpStatusCode.OK, $"{a.Second}: {(int)a.First.Status}"));
+        }
     }
 
     [Fact]

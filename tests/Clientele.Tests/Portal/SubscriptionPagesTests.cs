@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.RegularExpressions;
+using Clientele.Tests.Checkout;
 using Clientele.Tests.Infrastructure;
 using Clientele.Tests.Subscriptions;
 using Dapper;
@@ -110,6 +111,64 @@ public sealed class SubscriptionPagesTests(AppFixture app, BrowserFixture browse
         Assert.All(answers, a => Assert.Equal(HttpStatusCode.Redirect, a.Status));
         Assert.True((await driver.GetAsync(subscription))["cancel_at_next_billing_date"]!.GetValue<bool>());
         Assert.Equal(1, (await driver.EmailKindsAsync()).Count(k => k == "subscription_cancel_scheduled"));
+    }
+
+    [Fact]
+    public async Task An_ended_subscription_is_subscribed_to_again_on_the_hosted_page_and_a_double_submit_makes_one()
+    {
+        var (driver, subscription, link) = await SubscribedCustomerAsync("Again Co");
+        await driver.Api.PatchJsonAsync($"/subscriptions/{subscription}", new { status = "cancelled" });
+        Assert.Equal("cancelled", (await driver.GetAsync(subscription)).Str("status"));
+
+        // Two submits of one rendering of the form: one new subscription, both sent to the same payment page.
+        using (var portal = await SignedInAsync(link))
+        {
+            await portal.GetAsync($"/test/session/subscriptions/{subscription}");
+            var key = Regex.Match(portal.LastHtml, "name=\"key\" value=\"([0-9a-f]{32})\"").Groups[1].Value;
+            Assert.NotEmpty(key);
+            var form = new Dictionary<string, string> { ["key"] = key };
+            var answers = await Task.WhenAll(Enumerable.Range(0, 2).Select(_ => portal.PostFormAsync($"/test/session/subscriptions/{subscription}?handler=Resubscribe", form)));
+            Assert.All(answers, a => Assert.True(a.Status is HttpStatusCode.Redirect or HttpStatusCode.Conflict, a.Status.ToString()));
+            var links = answers.Where(a => a.Status == HttpStatusCode.Redirect).Select(a => a.Location).Distinct().ToList();
+            Assert.Single(links);
+            Assert.Contains("/test/checkout/", links[0], StringComparison.Ordinal);
+            // A later submit of the same form goes to the same payment page.
+            var again = await portal.PostFormAsync($"/test/session/subscriptions/{subscription}?handler=Resubscribe", form);
+            Assert.Equal(links[0], again.Location);
+        }
+        await using (var connection = new NpgsqlConnection(TestSettings.ConnectionString()))
+        {
+            Assert.Equal(1, await connection.ExecuteScalarAsync<int>(
+                "SELECT count(*) FROM subscriptions WHERE business_id = @business AND id <> @subscription AND product_id = (SELECT product_id FROM subscriptions WHERE id = @subscription)",
+                new { business = driver.Business.Id, subscription }));
+        }
+
+        // In a browser: Subscribe again → the hosted page → pay → back in the portal with the new subscription active.
+        await using var context = await browser.NewContextAsync();
+        var page = await context.NewPageAsync();
+        // A dynamic link is single use: the browser gets a fresh one.
+        var customerId = (await driver.GetAsync(subscription))["customer"]!.Str("customer_id");
+        var browserLink = (await driver.Api.PostJsonAsync($"/customers/{customerId}/customer-portal/session", "")).Str("link");
+        await page.GotoAsync(browserLink);
+        await page.WaitForURLAsync(new Regex("/session/overview$"));
+        await page.GotoAsync(new Uri(new Uri(browserLink), $"/test/session/subscriptions/{subscription}").ToString());
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Subscribe again" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByText(new Regex(@"Start a new subscription to this plan \(\$12\.00 per month\)"))).ToBeVisibleAsync();
+        await Accessibility.AssertCleanAsync(page);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Subscribe again" }).ClickAsync();
+        await page.WaitForURLAsync(new Regex("/test/checkout/"));
+        await page.GetByLabel("Card number").FillAsync(CheckoutDriver.Visa);
+        await page.GetByLabel("Expiry date").FillAsync(TestCardDates.Expiry);
+        await page.GetByLabel("Security code (CVC)").FillAsync("123");
+        await page.GetByLabel("Name on card").FillAsync("Sam Subscriber");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Pay $12.00" }).ClickAsync();
+        await page.WaitForURLAsync(new Regex(@"/test/session/subscriptions\?payment_id=pay_\w+&status=succeeded$"));
+        var current = page.GetByRole(AriaRole.Region, new() { Name = "Current" });
+        // The paid one is active (the unpaid one the HTTP submits above made still waits, pending).
+        var active = current.GetByRole(AriaRole.Listitem).Filter(new() { Has = page.GetByText("Active", new() { Exact = true }) });
+        await Assertions.Expect(active).ToHaveCountAsync(1);
+        await Assertions.Expect(active.GetByRole(AriaRole.Heading, new() { Name = "Pro Plan" })).ToBeVisibleAsync();
+        await Accessibility.AssertCleanAsync(page);
     }
 
     [Fact]

@@ -33,6 +33,7 @@ public static class PortalServices
         builder.Services.AddSingleton<PaymentMethods.PortalPaymentMethods>();
         builder.Services.AddSingleton<LicenseKeys.PortalLicenseKeys>();
         builder.Services.AddSingleton<Subscriptions.PortalPlans>();
+        builder.Services.AddSingleton<Subscriptions.PortalResubscribe>();
         builder.Services.AddSingleton<Overview.PortalOverview>();
         builder.Services.AddSingleton<UnifiedPortal>();
         builder.Services.AddSingleton<UnifiedAccounts>();

@@ -3,10 +3,11 @@ using Npgsql;
 namespace Clientele.Platform.Data;
 
 /// <summary>
-/// One pooled connection for a whole request (scoped): opened on first use, shared by the reads the
-/// request makes one after another (a portal page's session lookup and its lists), and returned to the
-/// pool when the request ends. Borrowing once instead of per read saves the pool round trips and keeps
-/// a busy pool from handing a page's later reads to another request first. Not for concurrent use.
+/// One pooled connection for a request (scoped): opened on first use, shared by the reads the request
+/// makes one after another (a portal page's own lists), and returned to the pool when the request ends
+/// or is <see cref="ReleaseAsync">released</see>. A request must never hold it while something it calls
+/// borrows a second connection from the same pool: with as many such requests as the pool has
+/// connections, each would wait forever for its second. Not for concurrent use.
 /// </summary>
 public sealed class RequestConnection(NpgsqlDataSource dataSource) : IAsyncDisposable
 {
@@ -21,6 +22,9 @@ public sealed class RequestConnection(NpgsqlDataSource dataSource) : IAsyncDispo
         }
         return connection;
     }
+
+    /// <summary>Returns the connection to the pool now; a later <see cref="GetAsync"/> borrows one again.</summary>
+    public ValueTask ReleaseAsync() => DisposeAsync();
 
     public ValueTask DisposeAsync()
     {

@@ -40,9 +40,12 @@ public static class PortalActivity
             SELECT id FROM subscriptions WHERE business_id = @businessId AND mode = @mode AND customer_id = @customerId
         ),
         branches AS (
+            -- A payment of nothing made only to save a card reads as the card saved, not as a $0 purchase.
             (SELECT p.created_at AS at, p.id, 'payment' AS kind,
-                    CASE sc.kind WHEN 'renewal' THEN 'system' WHEN 'on_demand' THEN 'merchant' END AS who,
-                    p.status, p.total_amount AS amount, p.currency, sc.kind AS text, NULL::text AS detail
+                    CASE WHEN p.is_update_payment_method AND p.total_amount = 0 THEN 'customer'
+                         ELSE CASE sc.kind WHEN 'renewal' THEN 'system' WHEN 'on_demand' THEN 'merchant' END END AS who,
+                    p.status, nullif(p.total_amount, 0) AS amount, p.currency,
+                    CASE WHEN p.is_update_payment_method AND p.total_amount = 0 THEN 'card_saved' ELSE sc.kind END AS text, NULL::text AS detail
              FROM payments p
              LEFT JOIN subscription_charges sc ON sc.payment_id = p.id AND sc.business_id = p.business_id AND sc.mode = p.mode
              WHERE p.business_id = @businessId AND p.mode = @mode AND p.customer_id = @customerId AND (p.created_at, p.id) < (@at, @id)

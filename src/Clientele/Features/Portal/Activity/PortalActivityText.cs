@@ -65,6 +65,7 @@ public static class PortalActivityText
             "dues" => "ActPaymentDues",
             "plan_change" => "ActPaymentPlanChange",
             "on_demand" => "ActPaymentCharge",
+            "card_saved" => "ActCardSaved",
             _ => "ActPayment",
         }],
         "refund" => t["ActRefund"],
@@ -94,7 +95,7 @@ public static class PortalActivityText
         }
         switch (entry.Kind)
         {
-            case "payment" when entry.Status is { } status:
+            case "payment" when entry.Status is { } status && entry.Text != "card_saved":
                 parts.Add(t["PayStatus_" + status]);
                 break;
             case "refund" when entry.Status is { } status:

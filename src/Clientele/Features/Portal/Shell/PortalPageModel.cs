@@ -46,6 +46,9 @@ public abstract class PortalPageModel : PageModel
                 : RedirectToPage("/Portal/Login", new { businessId, ended = true });
             return;
         }
+        // The session is read: give the connection back before the handler runs, because most handlers call
+        // services that borrow their own (holding this one meanwhile would deadlock a saturated pool).
+        await HttpContext.RequestServices.GetRequiredService<RequestConnection>().ReleaseAsync();
         Portal = session;
         // The customer is the actor of whatever this request changes (the audit trail records it after the answer).
         new AuditActor(session.Tenant, AuditActorKind.Customer, session.CustomerId, session.CustomerEmail).AttachTo(HttpContext);
@@ -54,7 +57,10 @@ public abstract class PortalPageModel : PageModel
         await next();
     }
 
-    /// <summary>The request's one pooled connection (the session was read on it), for the page's own reads.</summary>
+    /// <summary>
+    /// The request's pooled connection for the page's own reads. Call no service that opens its own
+    /// connection after this (the page would hold two); read what needs services first.
+    /// </summary>
     protected ValueTask<NpgsqlConnection> ConnectionAsync() =>
         HttpContext.RequestServices.GetRequiredService<RequestConnection>().GetAsync(HttpContext.RequestAborted);
 }

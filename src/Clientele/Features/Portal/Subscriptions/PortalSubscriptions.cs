@@ -40,16 +40,22 @@ public sealed class PortalSubscriptions(NpgsqlDataSource dataSource, Subscriptio
 
     public async Task<PortalSubscriptionDetail?> FindAsync(PortalSession session, string subscriptionId, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        if (await SubscriptionStore.FindAsync(connection, null, session.Tenant, subscriptionId, cancellationToken) is not { } subscription
-            || subscription.CustomerId != session.CustomerId)
+        Subscription? subscription;
+        long dues;
+        IReadOnlyList<CardLabel> cards;
+        // One connection at a time: this one goes back before the settings and payments borrow theirs.
+        await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
         {
-            return null;
+            subscription = await SubscriptionStore.FindAsync(connection, null, session.Tenant, subscriptionId, cancellationToken);
+            if (subscription is null || subscription.CustomerId != session.CustomerId)
+            {
+                return null;
+            }
+            dues = subscription.Status == SubscriptionStatus.OnHold ? await SubscriptionStore.DuesAsync(connection, null, subscription, cancellationToken) : 0;
+            cards = await CardsAsync(connection, session, cancellationToken);
         }
-        var dues = subscription.Status == SubscriptionStatus.OnHold ? await SubscriptionStore.DuesAsync(connection, null, subscription, cancellationToken) : 0;
-        var cards = await CardsAsync(connection, session, cancellationToken);
         var rules = await settings.GetAsync(session.Tenant, cancellationToken);
-        var history = await payments.ListAsync(session.Tenant, new PaymentFilter(null, null, session.CustomerId, subscription.Id, null, null, null), new Paging(0, 20), cancellationToken);
+        var history = await payments.ListAsync(session.Tenant, new PaymentFilter(null, null, session.CustomerId, subscription.Id, null, null, null) { ExcludeCardChecks = true }, new Paging(0, 20), cancellationToken);
         return new PortalSubscriptionDetail(new PortalSubscription(subscription, Card(cards, subscription.PaymentMethodId)), rules, dues, history);
     }
 

@@ -78,8 +78,9 @@ public sealed class ProfileModel(ProfileOperations profile, InvoiceDetailsStore 
     {
         Name = Portal.CustomerName;
         Phone = Portal.CustomerPhone;
+        var outcome = await profile.RequestEmailChangeAsync(Portal, NewEmail, CultureInfo.CurrentUICulture, HttpContext.RequestAborted);
         await LoadBillingAsync();
-        switch (await profile.RequestEmailChangeAsync(Portal, NewEmail, CultureInfo.CurrentUICulture, HttpContext.RequestAborted))
+        switch (outcome)
         {
             case EmailChangeRequestOutcome.Requested requested:
                 PendingEmail = requested.Email;
