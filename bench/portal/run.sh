@@ -11,7 +11,8 @@
 # PostgreSQL's log with log_statement = all, on this database only, for a customer with 5 and with 40
 # subscriptions). Loopback only; everything it starts it stops. See bench/README.md, "Portal pages".
 # Usage: bench/portal/run.sh
-#   SECONDS_PER_ROUND=10 WARMUP_SECONDS=5 ROUNDS=3 CONNECTIONS=32 LOAD_CORE=1 OTHERS=2000
+#   SECONDS_PER_ROUND=10 WARMUP_SECONDS=5 ROUNDS=3 CONNECTIONS=32 LOAD_CORE=1 OTHERS=2000 TIMEOUT_SECONDS=5
+#   COUNT_STATEMENTS=0 (skip the statement count)
 #   BENCH_DB=clientele_bench_portal_run BENCH_PORT=5500 (the floor listens on BENCH_PORT + 1)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -142,7 +143,7 @@ grep -q "Ada Lovelace\|Grace Hopper" "$work/overview.html" || { echo "the overvi
 
 # Statements per page view, from PostgreSQL's log (log_statement = all on this database only).
 pg_log="$(ls /var/log/postgresql/postgresql-*-main.log 2>/dev/null | sort -V | tail -n 1 || true)"
-if [ "$(id -u)" -eq 0 ] && [ -n "$pg_log" ]; then
+if [ "${COUNT_STATEMENTS:-1}" = 1 ] && [ "$(id -u)" -eq 0 ] && [ -n "$pg_log" ]; then
   step "Counting the statements of each portal page (log_statement = all on $db, 50 views each)"
   as_postgres_sql -c "ALTER DATABASE \"$db\" SET log_statement = 'all'"; logging_on=1
   stop_server; start_server
@@ -170,7 +171,7 @@ if [ "$(id -u)" -eq 0 ] && [ -n "$pg_log" ]; then
   as_postgres_sql -c "ALTER DATABASE \"$db\" RESET log_statement"; logging_on=0
   stop_server; start_server
 else
-  echo "(not root or no PostgreSQL log file: statements per page not counted)" >&2
+  echo "(COUNT_STATEMENTS=0, not root or no PostgreSQL log file: statements per page not counted)" >&2
 fi
 
 step "Starting the floor app on $floor"
@@ -204,7 +205,7 @@ one_run() { # workload side round seconds pid url [header]
   load="$(cut -d' ' -f1 /proc/loadavg)"
   t0="$(ticks "$pid")"
   sampler "$workload/$side" & sampler_pid=$!
-  out="$(taskset -c "$core" wrk -t1 -c"$connections" -d"${secs}s" --timeout 10s -s "$work/report.lua" "$@" "$url" | grep '^RESULT')"
+  out="$(taskset -c "$core" wrk -t1 -c"$connections" -d"${secs}s" --timeout "${TIMEOUT_SECONDS:-5}s" -s "$work/report.lua" "$@" "$url" | grep '^RESULT')"
   kill "$sampler_pid" 2>/dev/null; wait "$sampler_pid" 2>/dev/null || true
   [ "$round" = warm ] && return 0
   read -r _ requests duration p50 p99 errors <<<"$out"
@@ -262,6 +263,8 @@ print("Run of $started_at: $(nproc) cores, load average before $load_before, aft
       f"(1-min at each round's start {min(loads):.1f}–{max(loads):.1f}); $rounds × ${seconds}s per side after ${warmup}s warm-ups, "
       "$connections connections, wrk on core $core")
 print()
+print("p50 / p99: the median over the rounds that answered anything; errors/timeouts: non-2xx/3xx answers and requests over TIMEOUT_SECONDS.")
+print()
 print("| workload | product req/s | p50 / p99 ms | CPU ms/req | floor req/s | p50 / p99 ms | CPU ms/req | product ÷ floor | rounds (product / floor req/s) |")
 print("|---|---|---|---|---|---|---|---|---|")
 for w in order:
@@ -272,11 +275,13 @@ for w in order:
         rs = rows[(w, side)]
         rate = sum(r[0] for r in rs) / max(1e-9, sum(r[1] for r in rs) / 1e6)
         rates[side] = rate
-        p50 = statistics.median(r[2] for r in rs) / 1000
-        p99 = statistics.median(r[3] for r in rs) / 1000
-        cpu = sum(r[5] for r in rs) / tick * 1000 / max(1, sum(r[0] for r in rs))
+        answered = [r for r in rs if r[0] > 0]
+        latency = (f"{statistics.median(r[2] for r in answered) / 1000:.1f} / {statistics.median(r[3] for r in answered) / 1000:.1f}"
+                   if answered else "—")
+        done = sum(r[0] for r in rs)
+        cpu = f"{sum(r[5] for r in rs) / tick * 1000 / done:.2f}" if done else "—"
         errors = sum(r[4] for r in rs)
-        cells += [f"{rate:,.0f}" + (f" ({errors} errors)" if errors else ""), f"{p50:.1f} / {p99:.1f}", f"{cpu:.2f}"]
+        cells += [f"{rate:,.0f}" + (f" ({errors} errors/timeouts)" if errors else ""), latency, cpu]
         per_round.append([r[0] / (r[1] / 1e6) for r in rs])
     rounds = ", ".join(f"{a:,.0f}/{b:,.0f}" for a, b in zip(*per_round))
     print(f"| {w} | {cells[0]} | {cells[1]} | {cells[2]} | {cells[3]} | {cells[4]} | {cells[5]} | **{rates['product'] / max(1e-9, rates['floor']):.2f}** | {rounds} |")
