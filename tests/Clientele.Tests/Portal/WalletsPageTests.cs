@@ -17,10 +17,12 @@ public sealed partial class WalletsPageTests(AppFixture app)
         await business.Test.PostEntryAsync(id, new { amount = 123450, currency = "USD", entry_type = "credit", reason = "Welcome gift" });
         await business.Test.PostEntryAsync(id, new { amount = 450, currency = "USD", entry_type = "debit" });
         await business.Test.CreditAsync(id, 5000, "INR");
+        // The reason the renewal engine writes when a wallet pays part of a subscription (SubscriptionCharges).
+        await business.Test.PostEntryAsync(id, new { amount = 100, currency = "USD", entry_type = "debit", reason = "Subscription payment" });
 
         var english = await client.GetAsync("/test/session/wallets");
         Assert.Equal(HttpStatusCode.OK, english.Status);
-        Assert.Contains("$1,230.00", english.Text, StringComparison.Ordinal);
+        Assert.Contains("$1,229.00", english.Text, StringComparison.Ordinal);
         Assert.Contains("+$1,234.50", english.Text, StringComparison.Ordinal);
         Assert.Contains("−$4.50", english.Text, StringComparison.Ordinal);
         Assert.Contains("Welcome gift", english.Text, StringComparison.Ordinal);
@@ -30,8 +32,12 @@ public sealed partial class WalletsPageTests(AppFixture app)
         await client.PostFormAsync("/test/language", new Dictionary<string, string> { ["culture"] = "pt-BR", ["returnUrl"] = "/test/session/wallets" });
         var portuguese = await client.GetAsync("/test/session/wallets");
         // ICU versions differ in which space they put between code and number.
-        Assert.Contains("USD 1.230,00", portuguese.Text.Replace('\u202f', ' ').Replace('\u00a0', ' '), StringComparison.Ordinal);
+        Assert.Contains("USD 1.229,00", portuguese.Text.Replace('\u202f', ' ').Replace('\u00a0', ' '), StringComparison.Ordinal);
         Assert.Contains("Ajuste", portuguese.Text, StringComparison.Ordinal);
+        // The engine's own reasons are read in the customer's language; the merchant's are shown as typed.
+        Assert.Contains("Usado em um pagamento de assinatura", portuguese.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("Subscription payment", portuguese.Text, StringComparison.Ordinal);
+        Assert.Contains("Welcome gift", portuguese.Text, StringComparison.Ordinal);
         Assert.Matches(DayMonthYear(), portuguese.Text);
     }
 

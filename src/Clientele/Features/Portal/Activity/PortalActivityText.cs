@@ -102,7 +102,7 @@ public static class PortalActivityText
                 parts.Add(t["BillRefundStatus_" + status]);
                 break;
             case "wallet_entry" when entry.Text is { Length: > 0 } reason:
-                parts.Add(reason);
+                parts.Add(SystemReasons.Localize(t, reason));
                 break;
         }
         return parts.Count == 0 ? null : string.Join(" · ", parts);
