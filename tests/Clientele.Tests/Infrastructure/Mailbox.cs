@@ -10,39 +10,26 @@ namespace Clientele.Tests.Infrastructure;
 public static partial class Mailbox
 {
     /// <summary>Waits for the dispatcher to deliver mail to this address; returns the newest message.</summary>
-    public static async Task<DevMail> WaitForAsync(AppFixture app, string recipient, int count = 1, TimeSpan? timeout = null)
-    {
-        var mailbox = app.Services.GetRequiredService<DevMailbox>();
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(15));
-        while (true)
-        {
-            var mail = await mailbox.ListAsync(recipient, 50, CancellationToken.None);
-            if (mail.Count >= count)
-            {
-                return mail[0];
-            }
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"No mail (expected {count}) for {recipient} reached the dev mailbox.");
-            }
-            await Task.Delay(100);
-        }
-    }
+    public static Task<DevMail> WaitForAsync(AppFixture app, string recipient, int count = 1, TimeSpan? timeout = null) =>
+        WaitAsync(app, recipient, mail => mail.Count >= count ? mail[0] : null, $"No mail (expected {count}) for {recipient} reached the dev mailbox.", timeout);
 
     /// <summary>Waits for a message of one kind (receipts and others may reach the same address meanwhile); returns the newest.</summary>
-    public static async Task<DevMail> WaitForKindAsync(AppFixture app, string recipient, string kind, TimeSpan? timeout = null)
+    public static Task<DevMail> WaitForKindAsync(AppFixture app, string recipient, string kind, TimeSpan? timeout = null) =>
+        WaitAsync(app, recipient, mail => mail.FirstOrDefault(m => m.Kind == kind), $"No {kind} mail for {recipient} reached the dev mailbox.", timeout);
+
+    private static async Task<DevMail> WaitAsync(AppFixture app, string recipient, Func<IReadOnlyList<DevMail>, DevMail?> pick, string failure, TimeSpan? timeout)
     {
         var mailbox = app.Services.GetRequiredService<DevMailbox>();
         var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(15));
         while (true)
         {
-            if ((await mailbox.ListAsync(recipient, 50, CancellationToken.None)).FirstOrDefault(m => m.Kind == kind) is { } mail)
+            if (pick(await mailbox.ListAsync(recipient, 50, CancellationToken.None)) is { } mail)
             {
                 return mail;
             }
             if (DateTime.UtcNow > deadline)
             {
-                throw new TimeoutException($"No {kind} mail for {recipient} reached the dev mailbox.");
+                throw new TimeoutException(failure);
             }
             await Task.Delay(100);
         }

@@ -15,6 +15,8 @@ namespace Clientele.Features.Dashboard.Customers;
 /// batch's chunk, advances rows_done and the keyset position, and renews the lease — guarded by the
 /// claim's lease token, so a worker that lost its lease writes nothing more. A taken-over report
 /// resumes after the last committed batch; each row is written once. Memory holds one batch.
+/// One class on purpose (about 300 lines): claiming, the batches, finishing and the ready e-mail all
+/// act under the same claim and lease token, and splitting them would pass that state around.
 /// </summary>
 public sealed class CustomerReportRunner(
     NpgsqlDataSource dataSource,
