@@ -1,6 +1,8 @@
 using System.Net;
 using Clientele.Features.Dashboard;
 using Clientele.Tests.Infrastructure;
+using Dapper;
+using Npgsql;
 
 namespace Clientele.Tests.Dashboard;
 
@@ -52,5 +54,40 @@ public sealed class DashboardClockedTests(ClockedAppFixture app)
             app.TestClock.Advance(TimeSpan.FromMinutes(25));
         }
         Assert.Equal(HttpStatusCode.Redirect, (await busy.GetAsync("/dashboard/customers")).Status);
+    }
+
+    [Fact]
+    public async Task A_page_view_records_the_session_s_use_at_most_once_a_minute_and_the_idle_timeout_counts_from_it()
+    {
+        var business = await app.CreateBusinessAsync("Dash Touch Co");
+        var (client, _, userId) = await DashboardTestData.SignedInAsync(app, business.Id, DashboardRole.Owner);
+        using var _client = client;
+        var signedIn = await LastSeenAsync(userId);
+
+        // Within the minute after the recorded use, views write nothing.
+        app.TestClock.Advance(TimeSpan.FromSeconds(50));
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/dashboard/customers")).Status);
+        Assert.Equal(signedIn, await LastSeenAsync(userId));
+
+        // A minute after it, the view is recorded.
+        app.TestClock.Advance(TimeSpan.FromSeconds(15));
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/dashboard/customers")).Status);
+        var recorded = await LastSeenAsync(userId);
+        Assert.InRange(recorded - signedIn, TimeSpan.FromSeconds(65), TimeSpan.FromSeconds(66));
+
+        // A use 30 s later is not recorded, and the idle timeout (30 minutes) counts from the recorded one:
+        // 30 min 5 s after it the session has ended, 29 min 35 s after its true last use (exact to the minute).
+        app.TestClock.Advance(TimeSpan.FromSeconds(30));
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/dashboard/customers")).Status);
+        Assert.Equal(recorded, await LastSeenAsync(userId));
+        app.TestClock.Advance(TimeSpan.FromMinutes(30) - TimeSpan.FromSeconds(25));
+        Assert.Equal(HttpStatusCode.Redirect, (await client.GetAsync("/dashboard/customers")).Status);
+    }
+
+    private static async Task<DateTime> LastSeenAsync(string userId)
+    {
+        await using var connection = new NpgsqlConnection(TestSettings.ConnectionString());
+        return await connection.QuerySingleAsync<DateTime>(
+            "SELECT last_seen_at FROM dashboard_sessions WHERE user_id = @userId AND revoked_at IS NULL", new { userId });
     }
 }

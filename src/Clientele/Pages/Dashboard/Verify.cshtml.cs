@@ -23,17 +23,17 @@ public sealed class VerifyModel(DashboardSessionStore sessions, DashboardSignIn 
     {
         Response.Headers.CacheControl = Clientele.Platform.Hosting.PageSecurity.NoCacheNoStore;
         var resolved = await sessions.ResolveAsync(DashboardCookies.Read(HttpContext), HttpContext.RequestAborted);
-        if (resolved is null)
+        if (resolved is not var (resolvedSession, _))
         {
             context.Result = RedirectToPage("/Dashboard/Login", new { ended = true });
             return;
         }
-        if (!resolved.AwaitingSecondFactor)
+        if (!resolvedSession.AwaitingSecondFactor)
         {
             context.Result = RedirectToPage("/Dashboard/Index");
             return;
         }
-        session = resolved;
+        session = resolvedSession;
         await next();
     }
 

@@ -1,4 +1,5 @@
 using Clientele.Features.Portal;
+using Clientele.Features.Portal.Sessions;
 using Clientele.Primitives;
 using Dapper;
 using Microsoft.Extensions.Options;
@@ -41,8 +42,14 @@ public sealed class DashboardSessionStore(NpgsqlDataSource dataSource, IOptions<
         return token;
     }
 
-    /// <summary>The live session for a cookie token (touching its idle clock), or null.</summary>
-    public async Task<DashboardSession?> ResolveAsync(string? token, CancellationToken cancellationToken)
+    /// <summary>
+    /// The live session for a cookie token with every business its person belongs to (by name), or null:
+    /// one round trip. Its use is recorded as the portal's is (<see cref="PortalSessionStore.ActivityGranularity"/>):
+    /// <c>last_seen_at</c> is written only when the recorded use is a minute old, so browsing costs a write
+    /// (and a WAL flush) a minute rather than one per page, and the idle timeout is exact to the minute
+    /// (a session may end up to a minute early, never late).
+    /// </summary>
+    public async Task<(DashboardSession Session, IReadOnlyList<DashboardMembership> Memberships)?> ResolveAsync(string? token, CancellationToken cancellationToken)
     {
         if (!PortalTokens.LooksValid(token))
         {
@@ -50,31 +57,38 @@ public sealed class DashboardSessionStore(NpgsqlDataSource dataSource, IOptions<
         }
         var now = clock.GetUtcNow().UtcDateTime;
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var row = await connection.QuerySingleOrDefaultAsync<SessionRow>(new CommandDefinition("""
-            WITH touched AS (
-                UPDATE dashboard_sessions SET last_seen_at = @now
+        using var results = await connection.QueryMultipleAsync(new CommandDefinition("""
+            WITH live AS (
+                SELECT token_hash, id, user_id, business_id, mode, awaiting_second_factor, expires_at, last_seen_at
+                FROM dashboard_sessions
                 WHERE token_hash = @hash AND revoked_at IS NULL AND expires_at > @now AND last_seen_at > @idleCutoff
-                RETURNING id, user_id, business_id, mode, awaiting_second_factor, expires_at
+            ),
+            touched AS (
+                UPDATE dashboard_sessions s SET last_seen_at = @now
+                FROM live
+                WHERE s.token_hash = live.token_hash AND live.last_seen_at <= @touchCutoff AND s.last_seen_at <= @touchCutoff
             )
             SELECT t.id AS session_id, t.user_id, u.email, t.business_id, t.mode, t.awaiting_second_factor,
                    u.totp_enabled_at IS NOT NULL AS two_factor_enabled, t.expires_at
-            FROM touched t JOIN dashboard_users u ON u.id = t.user_id
-            """,
-            new { now, hash = PortalTokens.Hash(token!), idleCutoff = now - options.Value.SessionIdleTimeout },
-            cancellationToken: cancellationToken));
-        return row is null ? null
-            : new DashboardSession(row.SessionId, row.UserId, row.Email, row.BusinessId, ModeText.Parse(row.Mode), row.AwaitingSecondFactor, row.TwoFactorEnabled, row.ExpiresAt);
-    }
+            FROM live t JOIN dashboard_users u ON u.id = t.user_id;
 
-    /// <summary>The businesses a person belongs to, by name.</summary>
-    public async Task<IReadOnlyList<DashboardMembership>> MembershipsAsync(string userId, CancellationToken cancellationToken)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var rows = await connection.QueryAsync<(string BusinessId, string BusinessName, string Role)>(new CommandDefinition("""
-            SELECT m.business_id, b.name, m.role FROM dashboard_memberships m JOIN businesses b ON b.id = m.business_id
-            WHERE m.user_id = @userId ORDER BY b.name, m.business_id
-            """, new { userId }, cancellationToken: cancellationToken));
-        return [.. rows.Select(r => new DashboardMembership(r.BusinessId, r.BusinessName, DashboardPermissions.Parse(r.Role)))];
+            SELECT m.business_id, b.name, m.role
+            FROM dashboard_sessions s
+            JOIN dashboard_memberships m ON m.user_id = s.user_id
+            JOIN businesses b ON b.id = m.business_id
+            WHERE s.token_hash = @hash AND s.revoked_at IS NULL AND s.expires_at > @now AND s.last_seen_at > @idleCutoff
+            ORDER BY b.name, m.business_id
+            """,
+            new { now, hash = PortalTokens.Hash(token!), idleCutoff = now - options.Value.SessionIdleTimeout, touchCutoff = now - PortalSessionStore.ActivityGranularity },
+            cancellationToken: cancellationToken));
+        var row = await results.ReadSingleOrDefaultAsync<SessionRow>();
+        var memberships = await results.ReadAsync<(string BusinessId, string BusinessName, string Role)>();
+        if (row is null)
+        {
+            return null;
+        }
+        var session = new DashboardSession(row.SessionId, row.UserId, row.Email, row.BusinessId, ModeText.Parse(row.Mode), row.AwaitingSecondFactor, row.TwoFactorEnabled, row.ExpiresAt);
+        return (session, [.. memberships.Select(r => new DashboardMembership(r.BusinessId, r.BusinessName, DashboardPermissions.Parse(r.Role)))]);
     }
 
     /// <summary>

@@ -34,8 +34,8 @@ public abstract class DashboardPageModel : PageModel
         Response.Headers.CacheControl = Clientele.Platform.Hosting.PageSecurity.NoCacheNoStore;
         var sessions = HttpContext.RequestServices.GetRequiredService<DashboardSessionStore>();
         var token = DashboardCookies.Read(HttpContext);
-        var session = await sessions.ResolveAsync(token, HttpContext.RequestAborted);
-        if (session is null)
+        var resolved = await sessions.ResolveAsync(token, HttpContext.RequestAborted);
+        if (resolved is not var (session, memberships))
         {
             if (token is not null)
             {
@@ -49,7 +49,6 @@ public abstract class DashboardPageModel : PageModel
             context.Result = RedirectToPage("/Dashboard/Verify");
             return;
         }
-        var memberships = await sessions.MembershipsAsync(session.UserId, HttpContext.RequestAborted);
         if (memberships.Count == 0)
         {
             await sessions.RevokeAsync(token, HttpContext.RequestAborted);
