@@ -32,10 +32,19 @@ public static class DataServices
             if (!given.ContainsKey("No Reset On Close") && !given.ContainsKey("NoResetOnClose"))
             {
                 // Npgsql otherwise sends DISCARD ALL with the first command after every borrow. Nothing here
-                // leaves session state on a connection (no SET, LISTEN, temp tables or prepared statements; the
-                // migrator unlocks its advisory lock in a finally), and an open transaction is still rolled back
-                // when a connection goes back to the pool.
+                // leaves session state on a connection (no SET, LISTEN or temp tables; SET LOCAL ends with its
+                // transaction; the migrator unlocks its advisory lock in a finally), and an open transaction is
+                // still rolled back when a connection goes back to the pool. The statements Npgsql prepares
+                // itself (below) are meant to outlive the borrow.
                 dataSource.ConnectionStringBuilder.NoResetOnClose = true;
+            }
+            if (!given.ContainsKey("Max Auto Prepare") && !given.ContainsKey("MaxAutoPrepare"))
+            {
+                // A schema change that alters a prepared statement's result columns fails that statement once
+                // on each connection (PostgreSQL's "cached plan must not change result type"); Npgsql then
+                // forgets it and prepares it again. Every statement here names its columns, and migrations add
+                // rather than change, so a rolling upgrade does not meet it.
+                dataSource.ConnectionStringBuilder.MaxAutoPrepare = options.MaxAutoPrepare;
             }
             if (!given.ContainsKey("Timeout"))
             {
