@@ -4,13 +4,17 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Dapper;
+using Floor;
 using Npgsql;
 
-// The floor of bench/portal/run.sh: the least an ASP.NET Core app with the product's Npgsql and Dapper
-// needs to do for the same answers. (a) /rows: a Razor page of 30 customer rows, one query. (b) GET
-// /customers/{id}: the product's API-key lookup (the same statement, by SHA-256 of the key, on its own
-// borrow like the product's middleware) and the product's customer SELECT, answered as the same JSON.
-// Nothing the product could not do: no cache, no prepared-statement tricks, the same pool settings.
+// The floor of bench/portal/run.sh and bench/api/run.sh: the least an ASP.NET Core app with the product's
+// Npgsql and Dapper needs to do for the same answers with the same database work. (a) /overview,
+// /subscriptions, /wallets (Pages/): each portal page's statements, round trips and borrows, read with the
+// product's session cookie, rendered as plain Razor pages. (b) /rows: a Razor page of 30 customer rows, one
+// query (the first runs' floor, kept as a reference). (c) GET /customers/{id}: the product's API-key lookup
+// (the same statement, by SHA-256 of the key, on its own borrow like the product's middleware) and the
+// product's customer SELECT, answered as the same JSON. (d) ApiFloor.cs: a wallet debit and the customer
+// search. Nothing the product could not do: no cache, no prepared-statement tricks, the same pool settings.
 DefaultTypeMap.MatchNamesWithUnderscores = true;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -32,6 +36,7 @@ builder.Services.ConfigureHttpJsonOptions(options =>
 
 var app = builder.Build();
 app.MapRazorPages();
+app.MapApiFloor();
 app.MapGet("/customers/{customer_id}", async (string customer_id, HttpContext context, NpgsqlDataSource dataSource) =>
 {
     var cancellationToken = context.RequestAborted;

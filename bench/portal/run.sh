@@ -4,15 +4,20 @@
 # Makes a fresh database, seeds it with the product's own CLI and API (plus set-based SQL for the
 # catalogue, cards and subscriptions, which the product then renews itself), starts a Release server
 # and the floor app (bench/floor) on 127.0.0.1, signs a customer in to the portal as a customer does
-# (dynamic link from the API, GET the link page, POST its form), then for each workload: a warm-up on
-# each side, and ROUNDS rounds of SECONDS_PER_ROUND seconds product, then floor, with wrk (CONNECTIONS
-# connections, one thread, pinned to core LOAD_CORE). Reports req/s, p50/p99, product ÷ floor, CPU per
-# request, RSS and the load average; and, run as root, the statements each portal page sends (from
+# (dynamic link from the API, GET the link page, POST its form). Each portal page has its own floor page
+# (/overview, /subscriptions, /wallets: the product's statements, round trips and borrows, read with the
+# product's session cookie); the script checks each shows the same customer's rows as the product's page
+# and, run as root, that it sends the product's statements text for text (PostgreSQL's log). Then for each
+# workload: a warm-up on each side, and ROUNDS rounds of SECONDS_PER_ROUND seconds product, floor page
+# and the floor's /rows (30 customer rows, one query; the first runs' floor, kept as a reference), with wrk
+# (CONNECTIONS connections, one thread, pinned to core LOAD_CORE). Reports req/s, p50/p99, product ÷ floor,
+# CPU per request, RSS and the load average; and, run as root, the statements each portal page sends (from
 # PostgreSQL's log with log_statement = all, on this database only, for a customer with 5 and with 40
 # subscriptions). Loopback only; everything it starts it stops. See bench/README.md, "Portal pages".
 # Usage: bench/portal/run.sh
 #   SECONDS_PER_ROUND=10 WARMUP_SECONDS=5 ROUNDS=3 CONNECTIONS=32 LOAD_CORE=1 OTHERS=2000 TIMEOUT_SECONDS=5
-#   COUNT_STATEMENTS=0 (skip the statement count)
+#   COUNT_STATEMENTS=0 (skip the statement count and the statement comparison)
+#   ROWS_REFERENCE=0 (leave /rows out)   ALLOW_STATEMENT_DIFF=1 (report, not stop at, a floor page whose statements differ)
 #   BENCH_DB=clientele_bench_portal_run BENCH_PORT=5500 (the floor listens on BENCH_PORT + 1)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -49,11 +54,11 @@ cleanup() {
   stop_server
   stop_floor
   if [ "$logging_on" = 1 ]; then as_postgres_sql -c "ALTER DATABASE \"$db\" RESET log_statement" 2>/dev/null || true; fi
-  if [ -n "${RESULTS_DIR:-}" ]; then mkdir -p "$RESULTS_DIR" && cp "$work"/*.tsv "$work"/*.txt "$work"/*.log "$RESULTS_DIR"/ 2>/dev/null || true; fi
+  if [ -n "${RESULTS_DIR:-}" ]; then mkdir -p "$RESULTS_DIR" && cp "$work"/*.tsv "$work"/*.txt "$work"/*.log "$work"/*.html "$work"/*.sig "$RESULTS_DIR"/ 2>/dev/null || true; fi
   rm -rf "$work"
 }
 trap cleanup EXIT
-# RESULTS_DIR=…: keep the raw figures (rounds.tsv, waits.tsv, statements.tsv, one-*.txt, logs) there.
+# RESULTS_DIR=…: keep the raw figures (rounds.tsv, waits.tsv, statements.tsv, one-*.txt, sql-*.txt, pages, logs) there.
 
 wait_ready() { # url log
   for _ in $(seq 1 120); do curl -fsS -o /dev/null "$1" 2>/dev/null && return 0; sleep 0.5; done
@@ -141,12 +146,15 @@ for page in "${pages[@]}"; do
 done
 grep -q "Ada Lovelace\|Grace Hopper" "$work/overview.html" || { echo "the overview does not show the customer" >&2; exit 1; }
 
+: >"$work/same-sql.tsv"
+
 # Statements per page view, from PostgreSQL's log (log_statement = all on this database only).
+step "Starting the floor app on $floor"
 pg_log="$(ls /var/log/postgresql/postgresql-*-main.log 2>/dev/null | sort -V | tail -n 1 || true)"
 if [ "${COUNT_STATEMENTS:-1}" = 1 ] && [ "$(id -u)" -eq 0 ] && [ -n "$pg_log" ]; then
   step "Counting the statements of each portal page (log_statement = all on $db, 50 views each)"
   as_postgres_sql -c "ALTER DATABASE \"$db\" SET log_statement = 'all'"; logging_on=1
-  stop_server; start_server
+  stop_server; start_server; stop_floor; start_floor
   count_window() { # cookie page n -> statements in the log during n sequential views
     local from; from="$(stat -c %s "$pg_log")"
     for _ in $(seq 1 "$3"); do curl -fsS -o /dev/null -H "Cookie: clientele_test=$1" "$base/test/session/$2"; done
@@ -163,22 +171,79 @@ if [ "${COUNT_STATEMENTS:-1}" = 1 ] && [ "$(id -u)" -eq 0 ] && [ -n "$pg_log" ];
       background="$(idle_window "$(python3 -c "print($took / 1000)")")"
       printf '%s\t%s\t%s\t%s\n' "$page" "$who" "$n" "$background" >>"$work/statements.tsv"
     done
+    # The floor page must send the product's statements, text for text (parameters aside). The server's
+    # background workers' statements (seen in an idle window) are left out; one may still fall into a view's
+    # window, so up to five tries.
+    if [ ! -s "$work/background-sql.txt" ]; then
+      from="$(stat -c %s "$pg_log")"; sleep 6
+      tail -c +"$((from + 1))" "$pg_log" | python3 "$root/bench/floor/statements.py" "$db" >"$work/background-sql.txt"
+    fi
+    same=0
+    for _ in 1 2 3 4 5; do
+      from="$(stat -c %s "$pg_log")"
+      curl -fsS -o /dev/null -H "Cookie: clientele_test=$light_cookie" "$base/test/session/$page"; sleep 0.3
+      tail -c +"$((from + 1))" "$pg_log" | python3 "$root/bench/floor/statements.py" "$db" "$work/background-sql.txt" >"$work/sql-product-$page.txt"
+      from="$(stat -c %s "$pg_log")"
+      curl -fsS -o /dev/null -H "Cookie: clientele_test=$light_cookie" "$floor/$page"; sleep 0.3
+      tail -c +"$((from + 1))" "$pg_log" | python3 "$root/bench/floor/statements.py" "$db" "$work/background-sql.txt" >"$work/sql-floor-$page.txt"
+      if cmp -s "$work/sql-product-$page.txt" "$work/sql-floor-$page.txt"; then same=1; break; fi
+    done
     # One view's statements, first line of each, for the report.
-    from="$(stat -c %s "$pg_log")"
-    curl -fsS -o /dev/null -H "Cookie: clientele_test=$light_cookie" "$base/test/session/$page"; sleep 0.5
-    tail -c +"$((from + 1))" "$pg_log" | grep "@$db LOG:  \(execute\|statement:\)" | sed 's/.*LOG:  //' | cut -c1-110 >"$work/one-$page.txt" || true
+    awk 'prev == "-- statement" { print substr($0, 1, 110) } { prev = $0 }' "$work/sql-product-$page.txt" >"$work/one-$page.txt"
+    if [ "$same" = 1 ]; then
+      printf '%s\t%s\n' "$page" "$(grep -c '^-- statement' "$work/sql-floor-$page.txt")" >>"$work/same-sql.tsv"
+    else
+      echo "the floor's /$page does not send the product's statements (product <, floor >):" >&2
+      diff "$work/sql-product-$page.txt" "$work/sql-floor-$page.txt" >&2 || true
+      [ "${ALLOW_STATEMENT_DIFF:-0}" = 1 ] || exit 1
+      printf '%s\tDIFFERENT\n' "$page" >>"$work/same-sql.tsv"
+    fi
   done
   as_postgres_sql -c "ALTER DATABASE \"$db\" RESET log_statement"; logging_on=0
-  stop_server; start_server
+  stop_server; start_server; stop_floor; start_floor
 else
-  echo "(COUNT_STATEMENTS=0, not root or no PostgreSQL log file: statements per page not counted)" >&2
+  echo "(COUNT_STATEMENTS=0, not root or no PostgreSQL log file: statements per page not counted, floor's statements not compared)" >&2
+  start_floor
 fi
 
-step "Starting the floor app on $floor"
-start_floor
 curl -fsS "${auth[@]}" "$floor/customers/$light" >"$work/floor-customer.json"
 curl -fsS "${auth[@]}" "$base/customers/$light" >"$work/product-customer.json"
 cmp -s "$work/floor-customer.json" "$work/product-customer.json" || { echo "the floor's customer JSON differs from the product's:" >&2; cat "$work"/*-customer.json >&2; exit 1; }
+
+# Each floor page answers 200 and shows the same customer's rows as its product page: the same subscriptions and
+# payments (their ids in links) on the overview, the same subscriptions in the same order, the same wallets and
+# ledger page (currencies, then the entries' reasons in order).
+cat >"$work/signature.py" <<'EOF'
+import re, sys
+page, html = sys.argv[1], open(sys.argv[2], encoding="utf-8").read()
+def ordered(pattern):
+    return list(dict.fromkeys(re.findall(pattern, html)))
+if page == "overview":
+    print("customer", re.findall(r"Ada Lovelace|Grace Hopper", html)[:1])
+    print("subscriptions", sorted(set(re.findall(r"sub_[A-Za-z0-9_]+", html))))
+    print("payments", sorted(set(re.findall(r"pay_[A-Za-z0-9]+", html))))
+elif page == "subscriptions":
+    print("subscriptions", ordered(r"sub_[A-Za-z0-9_]+"))
+else:
+    print("currencies", re.findall(r'data-currency="([A-Z]{3})"', html))
+    print("entries", re.findall(r">\s*((?:Credit|Debit)(?: \d+)?)\s*<", html))
+    print("older", 'rel="next"' in html)
+EOF
+for page in "${pages[@]}"; do
+  for who in light heavy; do
+    cookie="$light_cookie"; [ "$who" = heavy ] && cookie="$heavy_cookie"
+    curl -fsS -o "$work/product-$page.html" -H "Cookie: clientele_test=$cookie" "$base/test/session/$page"
+    status="$(curl -sS -o "$work/floor-$page.html" -w '%{http_code}' -H "Cookie: clientele_test=$cookie" "$floor/$page")"
+    [ "$status" = 200 ] || { echo "the floor's /$page answered $status" >&2; exit 1; }
+    python3 "$work/signature.py" "$page" "$work/product-$page.html" >"$work/product-$page.sig"
+    python3 "$work/signature.py" "$page" "$work/floor-$page.html" >"$work/floor-$page.sig"
+    if ! cmp -s "$work/product-$page.sig" "$work/floor-$page.sig" || [ "$(wc -c <"$work/floor-$page.sig")" -lt 40 ]; then
+      echo "the floor's /$page does not show the $who customer's rows as the product's page does (product <, floor >):" >&2
+      diff "$work/product-$page.sig" "$work/floor-$page.sig" >&2 || true; exit 1
+    fi
+    printf '%s\t%s\t%s\t%s\n' "$page" "$who" "$(wc -c <"$work/product-$page.html")" "$(wc -c <"$work/floor-$page.html")" >>"$work/html-bytes.tsv"
+  done
+done
 
 cat >"$work/report.lua" <<'EOF'
 done = function(summary, latency, requests)
@@ -214,34 +279,41 @@ one_run() { # workload side round seconds pid url [header]
   printf '  %-24s %-7s round %s: %8.0f req/s  p50 %6.1f ms  p99 %7.1f ms  errors %s  load %s\n' "$workload" "$side" "$round" \
     "$(python3 -c "print($requests / ($duration / 1e6))")" "$(python3 -c "print($p50 / 1000)")" "$(python3 -c "print($p99 / 1000)")" "$errors" "$load" >&2
 }
-measure() { # workload product-url floor-url [header for both]
-  local workload="$1" product_url="$2" floor_url="$3"; shift 3
-  step "$workload: warm-up ${warmup}s each side, then $rounds × ${seconds}s product / floor, $connections connections"
-  one_run "$workload" product warm "$warmup" "$server_pid" "$product_url" "$@"
-  one_run "$workload" floor warm "$warmup" "$floor_pid" "$floor_url" "$@"
-  for r in $(seq 1 "$rounds"); do
-    one_run "$workload" product "$r" "$seconds" "$server_pid" "$product_url" "$@"
-    one_run "$workload" floor "$r" "$seconds" "$floor_pid" "$floor_url" "$@"
+measure() { # workload [side=url ...] -- [header for all]: sides product, floor and optionally rows, alternated
+  local workload="$1" sides=() arg side url pid r; shift
+  while [ "$1" != -- ]; do sides+=("$1"); shift; done; shift
+  step "$workload: warm-up ${warmup}s each side, then $rounds × ${seconds}s ${sides[*]%%=*}, $connections connections"
+  for r in warm $(seq 1 "$rounds"); do
+    for arg in "${sides[@]}"; do
+      side="${arg%%=*}" url="${arg#*=}"; pid="$floor_pid"; [ "$side" = product ] && pid="$server_pid"
+      one_run "$workload" "$side" "$r" "$([ "$r" = warm ] && echo "$warmup" || echo "$seconds")" "$pid" "$url" "$@"
+    done
   done
 }
 
 # JIT and Razor's first views outside the timing (the servers were just started).
 for _ in 1 2 3 4 5; do
   for page in "${pages[@]}"; do curl -fsS -o /dev/null -H "Cookie: clientele_test=$light_cookie" "$base/test/session/$page"; done
+  for page in "${pages[@]}"; do curl -fsS -o /dev/null -H "Cookie: clientele_test=$light_cookie" "$floor/$page"; done
   curl -fsS -o /dev/null "${auth[@]}" "$base/customers/$light"; curl -fsS -o /dev/null "${auth[@]}" "$floor/customers/$light"; curl -fsS -o /dev/null "$floor/rows"
 done
 started_at="$(date -u '+%Y-%m-%d %H:%M UTC')"
 load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
-measure "portal overview" "$base/test/session/overview" "$floor/rows" -H "Cookie: clientele_test=$light_cookie"
-measure "portal subscriptions" "$base/test/session/subscriptions" "$floor/rows" -H "Cookie: clientele_test=$light_cookie"
-measure "portal wallets" "$base/test/session/wallets" "$floor/rows" -H "Cookie: clientele_test=$light_cookie"
-measure "GET /customers/{id}" "$base/customers/$light" "$floor/customers/$light" "${auth[@]}"
+# Each portal page against its own floor page; the floor's /rows (30 customer rows, one query: the floor
+# of the first runs) alternated as well, as a reference (ROWS_REFERENCE=0 leaves it out).
+rows_side=(); [ "${ROWS_REFERENCE:-1}" = 1 ] && rows_side=("rows=$floor/rows")
+for page in "${pages[@]}"; do
+  measure "portal $page" "product=$base/test/session/$page" "floor=$floor/$page" "${rows_side[@]}" -- -H "Cookie: clientele_test=$light_cookie"
+done
+measure "GET /customers/{id}" "product=$base/customers/$light" "floor=$floor/customers/$light" -- "${auth[@]}"
 load_after="$(cut -d' ' -f1-3 /proc/loadavg)"
 
 # Still signed in and answered 200 after the load (a redirect would have been counted as a success by wrk).
 for page in "${pages[@]}"; do
   status="$(curl -sS -o /dev/null -w '%{http_code}' -H "Cookie: clientele_test=$light_cookie" "$base/test/session/$page")"
   [ "$status" = 200 ] || { echo "after the load GET /test/session/$page answered $status" >&2; exit 1; }
+  status="$(curl -sS -o /dev/null -w '%{http_code}' -H "Cookie: clientele_test=$light_cookie" "$floor/$page")"
+  [ "$status" = 200 ] || { echo "after the load the floor's /$page answered $status" >&2; exit 1; }
 done
 product_rss="$(rss_kb "$server_pid")" product_hwm="$(hwm_kb "$server_pid")"
 floor_rss="$(rss_kb "$floor_pid")" floor_hwm="$(hwm_kb "$floor_pid")"
@@ -265,26 +337,43 @@ print("Run of $started_at: $(nproc) cores, load average before $load_before, aft
 print()
 print("p50 / p99: the median over the rounds that answered anything; errors/timeouts: non-2xx/3xx answers and requests over TIMEOUT_SECONDS.")
 print()
-print("| workload | product req/s | p50 / p99 ms | CPU ms/req | floor req/s | p50 / p99 ms | CPU ms/req | product ÷ floor | rounds (product / floor req/s) |")
-print("|---|---|---|---|---|---|---|---|---|")
+print("| workload | product req/s | p50 / p99 ms | CPU ms/req | floor req/s | p50 / p99 ms | CPU ms/req | **product ÷ floor** | /rows req/s | product ÷ /rows | rounds (product / floor req/s) |")
+print("|---|---|---|---|---|---|---|---|---|---|---|")
+def side_cells(rs):
+    rate = sum(r[0] for r in rs) / max(1e-9, sum(r[1] for r in rs) / 1e6)
+    answered = [r for r in rs if r[0] > 0]
+    latency = (f"{statistics.median(r[2] for r in answered) / 1000:.1f} / {statistics.median(r[3] for r in answered) / 1000:.1f}"
+               if answered else "—")
+    done = sum(r[0] for r in rs)
+    cpu = f"{sum(r[5] for r in rs) / tick * 1000 / done:.2f}" if done else "—"
+    errors = sum(r[4] for r in rs)
+    return rate, f"{rate:,.0f}" + (f" ({errors} errors/timeouts)" if errors else ""), latency, cpu
 for w in order:
-    cells = []
-    per_round = []
-    rates = {}
-    for side in ("product", "floor"):
-        rs = rows[(w, side)]
-        rate = sum(r[0] for r in rs) / max(1e-9, sum(r[1] for r in rs) / 1e6)
-        rates[side] = rate
-        answered = [r for r in rs if r[0] > 0]
-        latency = (f"{statistics.median(r[2] for r in answered) / 1000:.1f} / {statistics.median(r[3] for r in answered) / 1000:.1f}"
-                   if answered else "—")
-        done = sum(r[0] for r in rs)
-        cpu = f"{sum(r[5] for r in rs) / tick * 1000 / done:.2f}" if done else "—"
-        errors = sum(r[4] for r in rs)
-        cells += [f"{rate:,.0f}" + (f" ({errors} errors/timeouts)" if errors else ""), latency, cpu]
-        per_round.append([r[0] / (r[1] / 1e6) for r in rs])
-    rounds = ", ".join(f"{a:,.0f}/{b:,.0f}" for a, b in zip(*per_round))
-    print(f"| {w} | {cells[0]} | {cells[1]} | {cells[2]} | {cells[3]} | {cells[4]} | {cells[5]} | **{rates['product'] / max(1e-9, rates['floor']):.2f}** | {rounds} |")
+    product, floor, ref = rows[(w, "product")], rows[(w, "floor")], rows.get((w, "rows"), [])
+    p_rate, p_req, p_lat, p_cpu = side_cells(product)
+    f_rate, f_req, f_lat, f_cpu = side_cells(floor)
+    if ref:
+        r_rate, r_req, _, _ = side_cells(ref)
+        ref_cells = f"{r_req} | {p_rate / max(1e-9, r_rate):.2f}"
+    else:
+        ref_cells = "— | —"
+    rounds = ", ".join(f"{a[0] / (a[1] / 1e6):,.0f}/{b[0] / (b[1] / 1e6):,.0f}" for a, b in zip(product, floor))
+    print(f"| {w} | {p_req} | {p_lat} | {p_cpu} | {f_req} | {f_lat} | {f_cpu} | **{p_rate / max(1e-9, f_rate):.2f}** | {ref_cells} | {rounds} |")
+try:
+    same = [line.rstrip("\n").split("\t") for line in open(f"{work}/same-sql.tsv") if line.strip()]
+    if same:
+        print()
+        print("The floor pages' statements against the product's, from PostgreSQL's log (one view each, parameters aside): "
+              + "; ".join(f"/{page}: " + ("DIFFERENT" if n == "DIFFERENT" else f"identical, {n} statements") for page, n in same))
+except FileNotFoundError:
+    pass
+try:
+    sizes = [line.rstrip("\n").split("\t") for line in open(f"{work}/html-bytes.tsv") if line.strip()]
+    print()
+    print("Same customer's rows on both sides (checked before timing); HTML bytes, product / floor: "
+          + "; ".join(f"{page} ({who}) {int(p):,} / {int(f):,}" for page, who, p, f in sizes))
+except FileNotFoundError:
+    pass
 print()
 print(f"RSS after the run: product {int('$product_rss') / 1024:.0f} MiB (peak {int('$product_hwm') / 1024:.0f} MiB), "
       f"floor {int('$floor_rss') / 1024:.0f} MiB (peak {int('$floor_hwm') / 1024:.0f} MiB); warn/fail lines in the server's log: $server_warnings")
