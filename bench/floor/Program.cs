@@ -14,7 +14,8 @@ using Npgsql;
 // query (the first runs' floor, kept as a reference). (c) GET /customers/{id}: the product's API-key lookup
 // (the same statement, by SHA-256 of the key, on its own borrow like the product's middleware) and the
 // product's customer SELECT, answered as the same JSON. (d) ApiFloor.cs: a wallet debit and the customer
-// search. Nothing the product could not do: no cache, no prepared-statement tricks, the same pool settings.
+// search. Nothing the product could not do: no cache, no hand-prepared statements, the same pool settings
+// (automatic preparation included).
 DefaultTypeMap.MatchNamesWithUnderscores = true;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -25,6 +26,10 @@ if (!new System.Data.Common.DbConnectionStringBuilder { ConnectionString = conne
     connectionString.MaxPoolSize = 30; // the product's default (Database:MaxPoolSize)
 }
 connectionString.NoResetOnClose = true; // as the product sets it (Platform/Data/DataServices.cs)
+if (!new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString.ConnectionString }.ContainsKey("Max Auto Prepare"))
+{
+    connectionString.MaxAutoPrepare = 200; // the product's default (Database:MaxAutoPrepare)
+}
 builder.Services.AddSingleton(new NpgsqlDataSourceBuilder(connectionString.ConnectionString).Build());
 builder.Services.AddRazorPages();
 builder.Services.ConfigureHttpJsonOptions(options =>
