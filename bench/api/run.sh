@@ -18,12 +18,12 @@
 # Usage: bench/api/run.sh
 #   SECONDS_PER_ROUND=10 WARMUP_SECONDS=5 ROUNDS=3 CONNECTIONS=32 LOAD_CORE=1 CUSTOMERS=1000000 WALLETS=10000
 #   TIMEOUT_SECONDS=5 WORKLOADS="hot spread search" COUNT_STATEMENTS=0 (skip the statement comparison)
-#   BENCH_DB=clientele_bench_api BENCH_PORT=5510 (the floor listens on BENCH_PORT + 1) RESULTS_DIR=… (keep the raw figures)
+#   BENCH_DB=clientele_bench_api BENCH_PORT=5310 (the floor listens on BENCH_PORT + 1) RESULTS_DIR=… (keep the raw figures)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root="$(pwd)"
 db="${BENCH_DB:-clientele_bench_api}"
-port="${BENCH_PORT:-5510}"
+port="${BENCH_PORT:-5310}"
 floor_port=$((port + 1))
 seconds="${SECONDS_PER_ROUND:-10}"
 warmup="${WARMUP_SECONDS:-5}"
