@@ -22,7 +22,12 @@ public sealed class AuditLog(NpgsqlDataSource dataSource, TimeProvider clock)
     public async Task AppendAsync(NewAuditEntry entry, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        // The record follows a change that is already committed and answered, and a crash between the two
+        // loses it anyway: its commit need not wait for the WAL flush (a second flush per API write cost about a
+        // third of the wallet debits' throughput). A crash may lose the last fraction of a second of records.
         await connection.ExecuteAsync(new CommandDefinition("""
+            SET LOCAL synchronous_commit = off;
             INSERT INTO audit_log (business_id, mode, actor_kind, actor_id, actor_label, action, object_id, status, ip, at)
             VALUES (@businessId, @mode, @kind, @actorId, @label, @action, @objectId, @status, CAST(@ip AS inet), @at)
             """,
@@ -38,7 +43,8 @@ public sealed class AuditLog(NpgsqlDataSource dataSource, TimeProvider clock)
                 status = entry.Status,
                 ip = entry.Ip?.ToString(),
                 at = clock.GetUtcNow().UtcDateTime,
-            }, cancellationToken: cancellationToken));
+            }, transaction, cancellationToken: cancellationToken));
+        await transaction.CommitAsync(cancellationToken);
     }
 
     /// <summary>One page of the tenant's entries, newest first, and the cursor of the next (null on the last).</summary>

@@ -115,7 +115,8 @@ internal sealed class AuditTrailMiddleware(RequestDelegate next, AuditLog log, I
         var entry = new NewAuditEntry(actor, AuditTrail.ActionOf(context), AuditTrail.ObjectOf(context), context.Response.StatusCode, context.Connection.RemoteIpAddress);
         try
         {
-            // The change is done and answered: the client is not kept waiting for, nor failed by, its record.
+            // The change is done and its answer written: the client is never failed by its record, and waits only
+            // for an insert whose commit skips the WAL flush (AuditLog.AppendAsync).
             await log.AppendAsync(entry, CancellationToken.None);
         }
         catch (Exception ex)
