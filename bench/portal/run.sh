@@ -139,7 +139,7 @@ light_cookie="$(sign_in "$light")"
 heavy_cookie="$(sign_in "$heavy")"
 # A browser also sends back the antiforgery cookie its first page set, so each later page only signs
 # a request token with it; without it every view would mint (encrypt) a new cookie token too.
-antiforgery="$(awk '$6 ~ /^\.AspNetCore\.Antiforgery\./ { print $6 "=" $7; exit }' "$work/jar-$light")"
+antiforgery="$(awk '$6 == "clientele_csrf" { print $6 "=" $7; exit }' "$work/jar-$light")"
 [ -n "$antiforgery" ] || { echo "no antiforgery cookie after sign-in" >&2; exit 1; }
 pages=(overview subscriptions wallets)
 for page in "${pages[@]}"; do
