@@ -63,6 +63,65 @@ public static class DocumentNumbers
     }
 
     /// <summary>
+    /// <see cref="IssueInvoiceAsync"/> for several succeeded payments of one tenant that the caller's transaction
+    /// has locked (updated), in one statement. Returns each new invoice's id by payment id (none for a zero payment
+    /// or one invoiced already).
+    /// </summary>
+    public static async Task<IReadOnlyDictionary<string, string>> IssueInvoicesAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Tenant tenant, IReadOnlyList<string> paymentIds, DateTime now, CancellationToken cancellationToken)
+    {
+        var ids = paymentIds.Select(_ => Ids.New(Ids.Invoice)).ToArray();
+        var rows = await connection.QueryAsync<(string PaymentId, string InvoiceId)>(new CommandDefinition("""
+            INSERT INTO invoices (id, business_id, mode, payment_id, seller, buyer, currency, subtotal, tax, total, issued_at)
+            SELECT v.id, p.business_id, p.mode, p.id,
+                   jsonb_build_object('name', b.name, 'support_email', b.support_email),
+                   -- The details the customer gave in the portal win over the payment's billing address.
+                   jsonb_build_object('name', c.name, 'email', c.email,
+                                      'billing', coalesce(c.invoice_details -> 'billing', p.billing),
+                                      'tax_id', coalesce(c.invoice_details ->> 'tax_id', s.tax_id)),
+                   p.currency, p.total_amount - p.tax, p.tax, p.total_amount, @now
+            FROM unnest(@paymentIds::text[], @ids::text[]) WITH ORDINALITY AS v(payment_id, id, position)
+            JOIN payments p ON p.id = v.payment_id AND p.business_id = @businessId AND p.mode = @mode
+            JOIN businesses b ON b.id = p.business_id JOIN customers c ON c.id = p.customer_id
+            LEFT JOIN subscriptions s ON s.id = p.subscription_id AND s.business_id = p.business_id AND s.mode = p.mode
+            WHERE p.total_amount > 0 AND NOT EXISTS (SELECT 1 FROM invoices i WHERE i.payment_id = p.id)
+            ORDER BY v.position
+            RETURNING payment_id, id
+            """,
+            new { paymentIds = paymentIds.ToArray(), ids, now, businessId = tenant.BusinessId, mode = tenant.ModeText },
+            transaction, cancellationToken: cancellationToken));
+        return rows.ToDictionary(r => r.PaymentId, r => r.InvoiceId);
+    }
+
+    /// <summary>
+    /// <see cref="NumberInvoiceAsync"/> for several invoices at once: one statement takes the business's counter once
+    /// for all of them and numbers them in the given order. Returns the numbers given, by invoice id.
+    /// </summary>
+    public static async Task<IReadOnlyDictionary<string, string>> NumberInvoicesAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Tenant tenant, IReadOnlyList<string> invoiceIds, CancellationToken cancellationToken)
+    {
+        var rows = await connection.QueryAsync<(string Id, string Number)>(new CommandDefinition("""
+            WITH todo AS (
+                SELECT i.id, row_number() OVER (ORDER BY v.position) AS rank
+                FROM unnest(@invoiceIds::text[]) WITH ORDINALITY AS v(id, position)
+                JOIN invoices i ON i.id = v.id AND i.business_id = @businessId AND i.mode = @mode AND i.sequence IS NULL
+            ),
+            n AS (
+                INSERT INTO document_counters AS c (business_id, mode, kind, last_number)
+                SELECT @businessId, @mode, 'invoice', count(*) FROM todo HAVING count(*) > 0
+                ON CONFLICT (business_id, mode, kind) DO UPDATE SET last_number = c.last_number + excluded.last_number
+                RETURNING last_number, last_number - (SELECT count(*) FROM todo) AS before
+            )
+            UPDATE invoices i SET sequence = n.before + todo.rank,
+                number = @prefix || CASE WHEN n.before + todo.rank >= 1000000 THEN (n.before + todo.rank)::text ELSE lpad((n.before + todo.rank)::text, 6, '0') END
+            FROM todo, n
+            WHERE i.id = todo.id AND i.business_id = @businessId AND i.mode = @mode
+            RETURNING i.id, i.number
+            """,
+            new { invoiceIds = invoiceIds.ToArray(), businessId = tenant.BusinessId, mode = tenant.ModeText, prefix = Prefix("invoice", tenant.Mode) },
+            transaction, cancellationToken: cancellationToken));
+        return rows.ToDictionary(r => r.Id, r => r.Number);
+    }
+
+    /// <summary>
     /// Gives an unnumbered invoice the business's next number, in one statement: the counter is taken only when
     /// the invoice still needs it (never a gap). Returns the number, or null when the invoice was numbered already.
     /// Call last in the transaction: the counter row stays locked until the commit.

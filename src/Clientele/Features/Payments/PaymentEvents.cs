@@ -22,6 +22,19 @@ public sealed class PaymentEvents(WebhookOutbox outbox, IOptions<PublicUrlOption
         await outbox.EnqueueAsync(connection, transaction, tenant, type, "Payment", payment, cancellationToken);
     }
 
+    /// <summary>One event of <paramref name="type"/> per payment, in their order: four statements for the lot.</summary>
+    public async Task PaymentsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Tenant tenant, IReadOnlyList<string> paymentIds, string type, CancellationToken cancellationToken)
+    {
+        var found = await PaymentQueries.FindManyAsync(connection, transaction, tenant, paymentIds, cancellationToken);
+        if (found.Count != paymentIds.Count)
+        {
+            throw new InvalidOperationException("A payment vanished inside its own transaction.");
+        }
+        var invoiceBase = PaymentsApi.InvoiceBase(urls.Value);
+        await outbox.EnqueueManyAsync(connection, transaction, tenant, type, "Payment",
+            [.. found.Select(f => (object)PaymentResponse.From(f.Payment, f.Refunds, f.Cart, invoiceBase))], cancellationToken);
+    }
+
     public async Task RefundAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Tenant tenant, string refundId, string type, CancellationToken cancellationToken)
     {
         var refund = await connection.QuerySingleAsync<RefundRow>(new CommandDefinition(

@@ -70,6 +70,60 @@ public sealed class PaymentRecorder(PaymentEvents events, PaymentEmails emails)
         return paymentId;
     }
 
+    /// <summary><see cref="CreateAsync"/> for several payments of one tenant: two statements for the lot. Returns their ids in order.</summary>
+    public static async Task<IReadOnlyList<string>> CreateManyAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Tenant tenant, IReadOnlyList<NewPayment> payments, DateTime now, CancellationToken cancellationToken)
+    {
+        var ids = payments.Select(_ => Ids.New(Ids.Payment)).ToArray();
+        var lines = payments.SelectMany((p, i) => p.Lines.Select((l, position) => (PaymentId: ids[i], Position: position, Line: l))).ToList();
+        await connection.ExecuteAsync(new CommandDefinition("""
+            INSERT INTO payments (id, business_id, mode, customer_id, checkout_session_id, subscription_id, status, currency, total_amount, billing, metadata,
+                payment_method_id, card_network, card_type, card_last_four, card_holder_name, is_update_payment_method, created_at, updated_at)
+            SELECT v.id, @businessId, @mode, v.customer_id, v.session_id, v.subscription_id, v.status, v.currency, v.amount, v.billing::jsonb, v.metadata::jsonb,
+                v.method_id, v.network, v.card_type, v.last4, v.holder, v.is_update, @now, @now
+            FROM unnest(@ids::text[], @customerIds::text[], @sessionIds::text[], @subscriptionIds::text[], @statuses::text[], @currencies::text[], @amounts::bigint[],
+                    @billings::text[], @metadata::text[], @methodIds::text[], @networks::text[], @cardTypes::text[], @last4s::text[], @holders::text[], @isUpdates::boolean[])
+                WITH ORDINALITY AS v(id, customer_id, session_id, subscription_id, status, currency, amount, billing, metadata, method_id, network, card_type, last4, holder, is_update, position)
+            ORDER BY v.position;
+            INSERT INTO payment_line_items (payment_id, product_id, business_id, mode, position, name, description, quantity, unit_amount, discount_amount, amount)
+            SELECT l.payment_id, l.product_id, @businessId, @mode, l.position, l.name, l.description, l.quantity, l.unit_amount, l.discount_amount, l.amount
+            FROM unnest(@linePaymentIds::text[], @lineProductIds::text[], @linePositions::int[], @lineNames::text[], @lineDescriptions::text[], @lineQuantities::int[],
+                    @lineUnits::bigint[], @lineDiscounts::bigint[], @lineAmounts::bigint[])
+                AS l(payment_id, product_id, position, name, description, quantity, unit_amount, discount_amount, amount)
+            ON CONFLICT (payment_id, product_id) DO NOTHING;
+            """,
+            new
+            {
+                ids,
+                businessId = tenant.BusinessId,
+                mode = tenant.ModeText,
+                customerIds = payments.Select(p => p.CustomerId).ToArray(),
+                sessionIds = payments.Select(p => p.CheckoutSessionId).ToArray(),
+                subscriptionIds = payments.Select(p => p.SubscriptionId).ToArray(),
+                statuses = payments.Select(p => p.Status).ToArray(),
+                currencies = payments.Select(p => p.Total.Code).ToArray(),
+                amounts = payments.Select(p => p.Total.Amount).ToArray(),
+                billings = payments.Select(p => p.BillingJson).ToArray(),
+                metadata = payments.Select(p => p.MetadataJson).ToArray(),
+                methodIds = payments.Select(p => p.Card?.PaymentMethodId).ToArray(),
+                networks = payments.Select(p => p.Card?.Network).ToArray(),
+                cardTypes = payments.Select(p => p.Card?.CardType).ToArray(),
+                last4s = payments.Select(p => p.Card?.Last4).ToArray(),
+                holders = payments.Select(p => p.Card?.HolderName).ToArray(),
+                isUpdates = payments.Select(p => p.IsUpdatePaymentMethod).ToArray(),
+                linePaymentIds = lines.Select(l => l.PaymentId).ToArray(),
+                lineProductIds = lines.Select(l => l.Line.ProductId).ToArray(),
+                linePositions = lines.Select(l => l.Position).ToArray(),
+                lineNames = lines.Select(l => l.Line.Name).ToArray(),
+                lineDescriptions = lines.Select(l => l.Line.Description).ToArray(),
+                lineQuantities = lines.Select(l => l.Line.Quantity).ToArray(),
+                lineUnits = lines.Select(l => l.Line.UnitAmount).ToArray(),
+                lineDiscounts = lines.Select(l => l.Line.DiscountAmount).ToArray(),
+                lineAmounts = lines.Select(l => l.Line.Amount).ToArray(),
+                now,
+            }, transaction, cancellationToken: cancellationToken));
+        return ids;
+    }
+
     /// <summary>A checkout session's one payment: created on the first attempt, set back to processing by each retry.</summary>
     public static async Task<string> OpenForCheckoutAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, NewPayment payment, DateTime now, CancellationToken cancellationToken)
     {
@@ -129,6 +183,54 @@ public sealed class PaymentRecorder(PaymentEvents events, PaymentEmails emails)
         }
         var number = await DocumentNumbers.NumberInvoiceAsync(connection, transaction, tenant, issued.InvoiceId, cancellationToken);
         await emails.QueueReceiptAsync(connection, transaction, tenant, issued.PaymentId, issued.Receipt, number, cancellationToken);
+    }
+
+    /// <summary>
+    /// <see cref="RecordSucceededAsync"/> for several payments of one tenant (each with its processor charge id, if any):
+    /// the same rows and events, a fixed number of statements for the lot. Number their invoices last with
+    /// <see cref="NumberInvoicesAndQueueReceiptsAsync"/>, which takes the business's counter once for all of them.
+    /// </summary>
+    public async Task<IReadOnlyList<IssuedInvoice>> RecordManySucceededAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Tenant tenant,
+        IReadOnlyList<(string PaymentId, string? ProcessorChargeId)> succeeded, DateTime now, CancellationToken cancellationToken)
+    {
+        if (succeeded.Count == 0)
+        {
+            return [];
+        }
+        var paymentIds = succeeded.Select(s => s.PaymentId).ToArray();
+        await connection.ExecuteAsync(new CommandDefinition("""
+            UPDATE payments p SET status = 'succeeded', processor_charge_id = nullif(v.charge_id, ''), error_code = NULL, error_message = NULL, updated_at = @now
+            FROM unnest(@paymentIds::text[], @chargeIds::text[]) AS v(id, charge_id)
+            WHERE p.id = v.id AND p.business_id = @businessId AND p.mode = @mode
+            """,
+            new { paymentIds, chargeIds = succeeded.Select(s => s.ProcessorChargeId ?? "").ToArray(), now, businessId = tenant.BusinessId, mode = tenant.ModeText },
+            transaction, cancellationToken: cancellationToken));
+        var invoices = await DocumentNumbers.IssueInvoicesAsync(connection, transaction, tenant, paymentIds, now, cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition("""
+            UPDATE payment_methods m SET last_used_at = @now
+            FROM payments p
+            WHERE p.id = ANY (@paymentIds) AND p.business_id = @businessId AND p.mode = @mode
+              AND m.id = p.payment_method_id AND m.business_id = @businessId AND m.mode = @mode
+            """, new { now, paymentIds, businessId = tenant.BusinessId, mode = tenant.ModeText }, transaction, cancellationToken: cancellationToken));
+        await events.PaymentsAsync(connection, transaction, tenant, paymentIds, WebhookEventTypes.PaymentSucceeded, cancellationToken);
+        var receipts = await emails.LoadReceiptsAsync(connection, transaction, tenant, [.. invoices.Keys], cancellationToken);
+        return [.. paymentIds.Select(id => new IssuedInvoice(id, invoices.GetValueOrDefault(id), receipts.GetValueOrDefault(id)))];
+    }
+
+    /// <summary>
+    /// <see cref="NumberInvoiceAndQueueReceiptAsync"/> for several payments: one statement numbers their invoices in
+    /// order (the counter taken once), then their receipts go to the outbox in one more.
+    /// </summary>
+    public async Task NumberInvoicesAndQueueReceiptsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Tenant tenant, IReadOnlyList<IssuedInvoice> issued, CancellationToken cancellationToken)
+    {
+        var invoiced = issued.Where(i => i.InvoiceId is not null).ToList();
+        if (invoiced.Count == 0)
+        {
+            return;
+        }
+        var numbers = await DocumentNumbers.NumberInvoicesAsync(connection, transaction, tenant, [.. invoiced.Select(i => i.InvoiceId!)], cancellationToken);
+        await emails.QueueReceiptsAsync(connection, transaction, tenant,
+            [.. invoiced.Select(i => (i.PaymentId, i.Receipt, numbers.GetValueOrDefault(i.InvoiceId!)))], cancellationToken);
     }
 
     /// <summary>The payment was declined (<paramref name="failureCode"/>): its status and reason, and <c>payment.failed</c>.</summary>
