@@ -204,6 +204,7 @@ public sealed class SubscriptionCharges(
     /// </summary>
     public async Task<IReadOnlyList<ChargeOutcome>> CompleteManyAsync(IReadOnlyList<StartedCharge> started, int parallelism, CancellationToken cancellationToken)
     {
+        var timer = System.Diagnostics.Stopwatch.StartNew();
         var answers = new (bool Answered, ChargeResult? Result)[started.Count];
         await Parallel.ForEachAsync(Enumerable.Range(0, started.Count), new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken },
             async (i, ct) =>
@@ -217,6 +218,7 @@ public sealed class SubscriptionCharges(
                     logger.LogError(ex, "Subscription charge {ChargeId} ({PaymentId}) failed at the processor; the recovery pass settles it", started[i].ChargeId, started[i].PaymentId);
                 }
             });
+        var asked = timer.Elapsed;
         var outcomes = new List<ChargeOutcome>(started.Count);
         outcomes.AddRange(answers.Where(a => !a.Answered).Select(_ => ChargeOutcome.Pending));
         // In the order they were started, so their invoices are numbered in that order.
@@ -233,6 +235,8 @@ public sealed class SubscriptionCharges(
                 logger.LogError(ex, "Recording {Count} subscription charges of {BusinessId} failed; they stay processing and the recovery pass settles each by its key", batch.Count, tenant.Key.BusinessId);
             }
         }
+        logger.LogDebug("{Count} subscription charges: processor answers in {AskMilliseconds} ms, recorded in {RecordMilliseconds} ms",
+            started.Count, (long)asked.TotalMilliseconds, (long)(timer.Elapsed - asked).TotalMilliseconds);
         return outcomes;
     }
 
