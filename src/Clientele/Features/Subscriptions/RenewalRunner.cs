@@ -46,9 +46,19 @@ public sealed class RenewalRunner(NpgsqlDataSource dataSource, TimeProvider cloc
     public async Task<RenewalPass> RunOnceAsync(string? businessId, CancellationToken cancellationToken)
     {
         var total = new RenewalPass(0, 0, 0, 0, await charges.RecoverAsync(businessId, cancellationToken), await QueueNoticesAsync(businessId, cancellationToken));
+        // Batches claimed side by side (SKIP LOCKED keeps them apart) share the pass's connections.
+        var batches = options.Value.Batches;
+        var parallelism = Math.Max(1, workerConnections.Clamp(batches * options.Value.Parallelism) / batches);
+        var passes = await Task.WhenAll(Enumerable.Range(0, batches).Select(_ => RenewUntilDoneAsync(businessId, parallelism, cancellationToken)));
+        return passes.Aggregate(total, (sum, pass) => sum + pass);
+    }
+
+    private async Task<RenewalPass> RenewUntilDoneAsync(string? businessId, int parallelism, CancellationToken cancellationToken)
+    {
+        var total = new RenewalPass(0, 0, 0, 0, 0, 0);
         while (true)
         {
-            var (pass, claimed) = await RenewBatchAsync(businessId, cancellationToken);
+            var (pass, claimed) = await RenewBatchAsync(businessId, parallelism, cancellationToken);
             total += pass;
             if (claimed < options.Value.BatchSize)
             {
@@ -95,7 +105,7 @@ public sealed class RenewalRunner(NpgsqlDataSource dataSource, TimeProvider cloc
         return new RenewNowOutcome.Renewed(charge.PaymentId, outcome, Ended: false);
     }
 
-    private async Task<(RenewalPass Pass, int Claimed)> RenewBatchAsync(string? businessId, CancellationToken cancellationToken)
+    private async Task<(RenewalPass Pass, int Claimed)> RenewBatchAsync(string? businessId, int parallelism, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         var timer = System.Diagnostics.Stopwatch.StartNew();
@@ -169,7 +179,7 @@ public sealed class RenewalRunner(NpgsqlDataSource dataSource, TimeProvider cloc
         }
 
         var claiming = timer.Elapsed;
-        var outcomes = await charges.CompleteManyAsync(started, workerConnections.Clamp(options.Value.Parallelism), cancellationToken);
+        var outcomes = await charges.CompleteManyAsync(started, parallelism, cancellationToken);
         var pass = new RenewalPass(
             renewedFree + outcomes.Count(o => o == ChargeOutcome.Succeeded),
             outcomes.Count(o => o == ChargeOutcome.Failed),
