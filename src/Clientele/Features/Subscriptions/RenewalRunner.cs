@@ -46,9 +46,10 @@ public sealed class RenewalRunner(NpgsqlDataSource dataSource, TimeProvider cloc
     public async Task<RenewalPass> RunOnceAsync(string? businessId, CancellationToken cancellationToken)
     {
         var total = new RenewalPass(0, 0, 0, 0, await charges.RecoverAsync(businessId, cancellationToken), await QueueNoticesAsync(businessId, cancellationToken));
-        // Batches claimed side by side (SKIP LOCKED keeps them apart) share the pass's connections.
+        // Batches claimed side by side (SKIP LOCKED keeps them apart) share the pass's processor calls, so the
+        // pass holds no more connections than Parallelism (other workers keep their share).
         var batches = options.Value.Batches;
-        var parallelism = Math.Max(1, workerConnections.Clamp(batches * options.Value.Parallelism) / batches);
+        var parallelism = Math.Max(1, workerConnections.Clamp(options.Value.Parallelism) / batches);
         var passes = await Task.WhenAll(Enumerable.Range(0, batches).Select(_ => RenewUntilDoneAsync(businessId, parallelism, cancellationToken)));
         return passes.Aggregate(total, (sum, pass) => sum + pass);
     }

@@ -10,7 +10,7 @@ public sealed class RenewalWorker(RenewalRunner runner, IOptions<SubscriptionOpt
 
     protected override TimeSpan IdleDelay => options.Value.PollInterval;
 
-    protected override int ConnectionsPerPass => options.Value.Batches * options.Value.Parallelism;
+    protected override int ConnectionsPerPass => options.Value.Parallelism;
 
     protected override async Task<int> RunPassAsync(CancellationToken cancellationToken)
     {

@@ -15,7 +15,10 @@ public sealed class SubscriptionOptions
     /// <summary>How many charges of a batch go to the processor at once.</summary>
     public int Parallelism { get; set; } = 8;
 
-    /// <summary>How many claimed batches one pass works on at once (while one waits on the processor, another is claimed or recorded).</summary>
+    /// <summary>
+    /// How many claimed batches one pass works on at once (while one waits on the processor, another is claimed or
+    /// recorded); they share <see cref="Parallelism"/>.
+    /// </summary>
     public int Batches { get; set; } = 2;
 
     /// <summary>How long a worker owns a charge it started; after that the recovery pass may finish it.</summary>
