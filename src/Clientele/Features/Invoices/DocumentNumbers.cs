@@ -63,62 +63,56 @@ public static class DocumentNumbers
     }
 
     /// <summary>
-    /// <see cref="IssueInvoiceAsync"/> for several succeeded payments of one tenant that the caller's transaction
-    /// has locked (updated), in one statement. Returns each new invoice's id by payment id (none for a zero payment
-    /// or one invoiced already).
+    /// Issues the invoices of several succeeded payments of one tenant already numbered, in one statement that takes the
+    /// business's counter once for all of them (numbers in the given order). Call last in the transaction: the counter
+    /// row stays locked until the commit. Every invoice is written or the statement throws (never a gap).
+    /// Returns the numbers by invoice id.
     /// </summary>
-    public static async Task<IReadOnlyDictionary<string, string>> IssueInvoicesAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Tenant tenant, IReadOnlyList<string> paymentIds, DateTime now, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyDictionary<string, string>> IssueNumberedInvoicesAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Tenant tenant,
+        IReadOnlyList<(string PaymentId, string InvoiceId)> invoices, DateTime now, CancellationToken cancellationToken)
     {
-        var ids = paymentIds.Select(_ => Ids.New(Ids.Invoice)).ToArray();
-        var rows = await connection.QueryAsync<(string PaymentId, string InvoiceId)>(new CommandDefinition("""
-            INSERT INTO invoices (id, business_id, mode, payment_id, seller, buyer, currency, subtotal, tax, total, issued_at)
+        var rows = (await connection.QueryAsync<(string Id, string Number)>(new CommandDefinition("""
+            WITH n AS (
+                INSERT INTO document_counters AS c (business_id, mode, kind, last_number) VALUES (@businessId, @mode, 'invoice', @count)
+                ON CONFLICT (business_id, mode, kind) DO UPDATE SET last_number = c.last_number + excluded.last_number
+                RETURNING last_number - @count AS before
+            ),
+            numbered AS (
+                SELECT v.payment_id, v.id, n.before + v.position AS sequence
+                FROM unnest(@paymentIds::text[], @ids::text[]) WITH ORDINALITY AS v(payment_id, id, position), n
+            )
+            INSERT INTO invoices (id, business_id, mode, payment_id, seller, buyer, currency, subtotal, tax, total, issued_at, sequence, number)
             SELECT v.id, p.business_id, p.mode, p.id,
                    jsonb_build_object('name', b.name, 'support_email', b.support_email),
                    -- The details the customer gave in the portal win over the payment's billing address.
                    jsonb_build_object('name', c.name, 'email', c.email,
                                       'billing', coalesce(c.invoice_details -> 'billing', p.billing),
                                       'tax_id', coalesce(c.invoice_details ->> 'tax_id', s.tax_id)),
-                   p.currency, p.total_amount - p.tax, p.tax, p.total_amount, @now
-            FROM unnest(@paymentIds::text[], @ids::text[]) WITH ORDINALITY AS v(payment_id, id, position)
+                   p.currency, p.total_amount - p.tax, p.tax, p.total_amount, @now,
+                   v.sequence, @prefix || CASE WHEN v.sequence >= 1000000 THEN v.sequence::text ELSE lpad(v.sequence::text, 6, '0') END
+            FROM numbered v
             JOIN payments p ON p.id = v.payment_id AND p.business_id = @businessId AND p.mode = @mode
             JOIN businesses b ON b.id = p.business_id JOIN customers c ON c.id = p.customer_id
             LEFT JOIN subscriptions s ON s.id = p.subscription_id AND s.business_id = p.business_id AND s.mode = p.mode
-            WHERE p.total_amount > 0 AND NOT EXISTS (SELECT 1 FROM invoices i WHERE i.payment_id = p.id)
-            ORDER BY v.position
-            RETURNING payment_id, id
+            ORDER BY v.sequence
+            RETURNING id, number
             """,
-            new { paymentIds = paymentIds.ToArray(), ids, now, businessId = tenant.BusinessId, mode = tenant.ModeText },
-            transaction, cancellationToken: cancellationToken));
-        return rows.ToDictionary(r => r.PaymentId, r => r.InvoiceId);
-    }
-
-    /// <summary>
-    /// <see cref="NumberInvoiceAsync"/> for several invoices at once: one statement takes the business's counter once
-    /// for all of them and numbers them in the given order. Returns the numbers given, by invoice id.
-    /// </summary>
-    public static async Task<IReadOnlyDictionary<string, string>> NumberInvoicesAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Tenant tenant, IReadOnlyList<string> invoiceIds, CancellationToken cancellationToken)
-    {
-        var rows = await connection.QueryAsync<(string Id, string Number)>(new CommandDefinition("""
-            WITH todo AS (
-                SELECT i.id, row_number() OVER (ORDER BY v.position) AS rank
-                FROM unnest(@invoiceIds::text[]) WITH ORDINALITY AS v(id, position)
-                JOIN invoices i ON i.id = v.id AND i.business_id = @businessId AND i.mode = @mode AND i.sequence IS NULL
-            ),
-            n AS (
-                INSERT INTO document_counters AS c (business_id, mode, kind, last_number)
-                SELECT @businessId, @mode, 'invoice', count(*) FROM todo HAVING count(*) > 0
-                ON CONFLICT (business_id, mode, kind) DO UPDATE SET last_number = c.last_number + excluded.last_number
-                RETURNING last_number, last_number - (SELECT count(*) FROM todo) AS before
-            )
-            UPDATE invoices i SET sequence = n.before + todo.rank,
-                number = @prefix || CASE WHEN n.before + todo.rank >= 1000000 THEN (n.before + todo.rank)::text ELSE lpad((n.before + todo.rank)::text, 6, '0') END
-            FROM todo, n
-            WHERE i.id = todo.id AND i.business_id = @businessId AND i.mode = @mode
-            RETURNING i.id, i.number
-            """,
-            new { invoiceIds = invoiceIds.ToArray(), businessId = tenant.BusinessId, mode = tenant.ModeText, prefix = Prefix("invoice", tenant.Mode) },
-            transaction, cancellationToken: cancellationToken));
-        return rows.ToDictionary(r => r.Id, r => r.Number);
+            new
+            {
+                paymentIds = invoices.Select(i => i.PaymentId).ToArray(),
+                ids = invoices.Select(i => i.InvoiceId).ToArray(),
+                count = (long)invoices.Count,
+                now,
+                businessId = tenant.BusinessId,
+                mode = tenant.ModeText,
+                prefix = Prefix("invoice", tenant.Mode),
+            }, transaction, cancellationToken: cancellationToken))).ToDictionary(r => r.Id, r => r.Number);
+        if (rows.Count != invoices.Count)
+        {
+            // The counter moved by the full count: committing would leave a gap.
+            throw new InvalidOperationException($"{invoices.Count - rows.Count} of {invoices.Count} invoices could not be issued; the transaction must roll back.");
+        }
+        return rows;
     }
 
     /// <summary>

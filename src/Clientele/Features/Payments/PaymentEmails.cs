@@ -41,7 +41,7 @@ public sealed class PaymentEmails(EmailOutbox outbox, IStringLocalizer<CheckoutT
                 WHERE p.id = @paymentId AND p.business_id = @businessId AND p.mode = @mode
                 """, new { paymentId, businessId = tenant.BusinessId, mode = tenant.ModeText }, transaction, cancellationToken: cancellationToken));
 
-    /// <summary><see cref="LoadReceiptAsync"/> for several payments in one statement, by payment id (those without an invoice have none).</summary>
+    /// <summary><see cref="LoadReceiptAsync"/> for several payments in one statement, by payment id; their invoices may not be written yet (no number then).</summary>
     public async Task<IReadOnlyDictionary<string, ReceiptRecipient>> LoadReceiptsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Tenant tenant, IReadOnlyList<string> paymentIds, CancellationToken cancellationToken) =>
         (await connection.QueryAsync<ReceiptRow>(
             new CommandDefinition("""
@@ -49,7 +49,7 @@ public sealed class PaymentEmails(EmailOutbox outbox, IStringLocalizer<CheckoutT
                 FROM payments p
                 JOIN customers c ON c.id = p.customer_id
                 JOIN businesses b ON b.id = p.business_id
-                JOIN invoices i ON i.payment_id = p.id
+                LEFT JOIN invoices i ON i.payment_id = p.id
                 WHERE p.id = ANY (@paymentIds) AND p.business_id = @businessId AND p.mode = @mode
                 """, new { paymentIds = paymentIds.ToArray(), businessId = tenant.BusinessId, mode = tenant.ModeText }, transaction, cancellationToken: cancellationToken)))
         .ToDictionary(r => r.PaymentId, r => new ReceiptRecipient(r.Email, r.Name, r.PortalCulture, r.BusinessName, r.AccentColor, r.Amount, r.Currency, r.Number));

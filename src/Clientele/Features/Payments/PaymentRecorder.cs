@@ -12,8 +12,11 @@ public sealed record PaymentLine(string ProductId, string Name, string? Descript
 /// <summary>The saved card a payment is (to be) made with, as the payment row shows it: never the number.</summary>
 public sealed record CardUsed(string? PaymentMethodId, string? Network, string? CardType, string? Last4, string? HolderName);
 
-/// <summary>A succeeded payment's invoice (null for a payment of nothing), still to be numbered, and its receipt's recipient.</summary>
-public sealed record IssuedInvoice(string PaymentId, string? InvoiceId, PaymentEmails.ReceiptRecipient? Receipt);
+/// <summary>
+/// A succeeded payment's invoice (null for a payment of nothing), still to be numbered, and its receipt's recipient.
+/// <paramref name="Unwritten"/>: the invoice's id is chosen but its row is written, numbered, only at the end (batches).
+/// </summary>
+public sealed record IssuedInvoice(string PaymentId, string? InvoiceId, PaymentEmails.ReceiptRecipient? Receipt, bool Unwritten = false);
 
 /// <summary>A payment to write: its header, lines and what it belongs to.</summary>
 public sealed record NewPayment(Tenant Tenant, string CustomerId, string Status, Money Total, string? BillingJson, string MetadataJson, IReadOnlyList<PaymentLine> Lines)
@@ -187,8 +190,9 @@ public sealed class PaymentRecorder(PaymentEvents events, PaymentEmails emails)
 
     /// <summary>
     /// <see cref="RecordSucceededAsync"/> for several payments of one tenant (each with its processor charge id, if any):
-    /// the same rows and events, a fixed number of statements for the lot. Number their invoices last with
-    /// <see cref="NumberInvoicesAndQueueReceiptsAsync"/>, which takes the business's counter once for all of them.
+    /// the same rows and events in a fixed number of statements for the lot, except the invoices: their ids are chosen
+    /// now (<c>payment.succeeded</c> carries them) and their rows are written already numbered, by
+    /// <see cref="NumberInvoicesAndQueueReceiptsAsync"/>, which the caller runs last.
     /// </summary>
     public async Task<IReadOnlyList<IssuedInvoice>> RecordManySucceededAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Tenant tenant,
         IReadOnlyList<(string PaymentId, string? ProcessorChargeId)> succeeded, DateTime now, CancellationToken cancellationToken)
@@ -198,39 +202,39 @@ public sealed class PaymentRecorder(PaymentEvents events, PaymentEmails emails)
             return [];
         }
         var paymentIds = succeeded.Select(s => s.PaymentId).ToArray();
-        await connection.ExecuteAsync(new CommandDefinition("""
+        var states = (await connection.QueryAsync<(string Id, long Total, string? InvoiceId)>(new CommandDefinition("""
             UPDATE payments p SET status = 'succeeded', processor_charge_id = nullif(v.charge_id, ''), error_code = NULL, error_message = NULL, updated_at = @now
             FROM unnest(@paymentIds::text[], @chargeIds::text[]) AS v(id, charge_id)
             WHERE p.id = v.id AND p.business_id = @businessId AND p.mode = @mode
-            """,
-            new { paymentIds, chargeIds = succeeded.Select(s => s.ProcessorChargeId ?? "").ToArray(), now, businessId = tenant.BusinessId, mode = tenant.ModeText },
-            transaction, cancellationToken: cancellationToken));
-        var invoices = await DocumentNumbers.IssueInvoicesAsync(connection, transaction, tenant, paymentIds, now, cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition("""
+            RETURNING p.id, p.total_amount, (SELECT i.id FROM invoices i WHERE i.payment_id = p.id);
             UPDATE payment_methods m SET last_used_at = @now
             FROM payments p
             WHERE p.id = ANY (@paymentIds) AND p.business_id = @businessId AND p.mode = @mode
-              AND m.id = p.payment_method_id AND m.business_id = @businessId AND m.mode = @mode
-            """, new { now, paymentIds, businessId = tenant.BusinessId, mode = tenant.ModeText }, transaction, cancellationToken: cancellationToken));
-        await events.PaymentsAsync(connection, transaction, tenant, paymentIds, WebhookEventTypes.PaymentSucceeded, cancellationToken);
-        var receipts = await emails.LoadReceiptsAsync(connection, transaction, tenant, [.. invoices.Keys], cancellationToken);
-        return [.. paymentIds.Select(id => new IssuedInvoice(id, invoices.GetValueOrDefault(id), receipts.GetValueOrDefault(id)))];
+              AND m.id = p.payment_method_id AND m.business_id = @businessId AND m.mode = @mode;
+            """,
+            new { paymentIds, chargeIds = succeeded.Select(s => s.ProcessorChargeId ?? "").ToArray(), now, businessId = tenant.BusinessId, mode = tenant.ModeText },
+            transaction, cancellationToken: cancellationToken))).ToDictionary(s => s.Id);
+        // At most one invoice per payment with an amount (as IssueInvoiceAsync); a unique index backs it.
+        var unwritten = states.Values.Where(s => s.InvoiceId is null && s.Total > 0).ToDictionary(s => s.Id, _ => Ids.New(Ids.Invoice));
+        await events.PaymentsAsync(connection, transaction, tenant, paymentIds, WebhookEventTypes.PaymentSucceeded, cancellationToken, unwritten);
+        var invoiced = paymentIds.Where(id => unwritten.ContainsKey(id) || states.GetValueOrDefault(id).InvoiceId is not null).ToList();
+        var receipts = await emails.LoadReceiptsAsync(connection, transaction, tenant, invoiced, cancellationToken);
+        return [.. paymentIds.Select(id => unwritten.TryGetValue(id, out var invoiceId)
+            ? new IssuedInvoice(id, invoiceId, receipts.GetValueOrDefault(id), Unwritten: true)
+            : new IssuedInvoice(id, states.GetValueOrDefault(id).InvoiceId, receipts.GetValueOrDefault(id)))];
     }
 
     /// <summary>
-    /// <see cref="NumberInvoiceAndQueueReceiptAsync"/> for several payments: one statement numbers their invoices in
-    /// order (the counter taken once), then their receipts go to the outbox in one more.
+    /// The end of <see cref="RecordManySucceededAsync"/>: one statement takes the business's counter once and writes the
+    /// unwritten invoices numbered in order, then their receipts go to the outbox in one more.
     /// </summary>
-    public async Task NumberInvoicesAndQueueReceiptsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Tenant tenant, IReadOnlyList<IssuedInvoice> issued, CancellationToken cancellationToken)
+    public async Task NumberInvoicesAndQueueReceiptsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Tenant tenant, IReadOnlyList<IssuedInvoice> issued, DateTime now, CancellationToken cancellationToken)
     {
-        var invoiced = issued.Where(i => i.InvoiceId is not null).ToList();
-        if (invoiced.Count == 0)
-        {
-            return;
-        }
-        var numbers = await DocumentNumbers.NumberInvoicesAsync(connection, transaction, tenant, [.. invoiced.Select(i => i.InvoiceId!)], cancellationToken);
+        var unwritten = issued.Where(i => i.Unwritten).ToList();
+        var numbers = unwritten.Count == 0 ? new Dictionary<string, string>()
+            : await DocumentNumbers.IssueNumberedInvoicesAsync(connection, transaction, tenant, [.. unwritten.Select(i => (i.PaymentId, i.InvoiceId!))], now, cancellationToken);
         await emails.QueueReceiptsAsync(connection, transaction, tenant,
-            [.. invoiced.Select(i => (i.PaymentId, i.Receipt, numbers.GetValueOrDefault(i.InvoiceId!)))], cancellationToken);
+            [.. issued.Where(i => i.InvoiceId is not null).Select(i => (i.PaymentId, i.Receipt, numbers.GetValueOrDefault(i.InvoiceId!)))], cancellationToken);
     }
 
     /// <summary>The payment was declined (<paramref name="failureCode"/>): its status and reason, and <c>payment.failed</c>.</summary>

@@ -447,7 +447,7 @@ public sealed class SubscriptionCharges(
     /// <summary>
     /// Paid renewals of one tenant, locked and still processing, recorded set-based: the same rows, events and e-mails
     /// as <see cref="RecordAsync"/> writes for each, in a fixed number of statements for the lot. Last, one statement
-    /// numbers all their invoices (the business's counter locked from there to the commit), then their receipts.
+    /// writes all their invoices numbered (the business's counter locked from there to the commit), then their receipts.
     /// </summary>
     private async Task RecordRenewalsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Tenant tenant, IReadOnlyList<(ChargeRow Charge, string? ProcessorChargeId)> renewals, DateTime now, CancellationToken cancellationToken)
     {
@@ -469,7 +469,7 @@ public sealed class SubscriptionCharges(
             }, transaction, cancellationToken: cancellationToken));
         var issued = await payments.RecordManySucceededAsync(connection, transaction, tenant, [.. renewals.Select(r => (r.Charge.PaymentId, r.ProcessorChargeId))], now, cancellationToken);
         await transitions.OnRenewedManyAsync(connection, transaction, tenant, [.. renewals.Select(r => (subscriptions[r.Charge.SubscriptionId], r.Charge.PaymentId))], now, cancellationToken);
-        await payments.NumberInvoicesAndQueueReceiptsAsync(connection, transaction, tenant, issued, cancellationToken);
+        await payments.NumberInvoicesAndQueueReceiptsAsync(connection, transaction, tenant, issued, now, cancellationToken);
     }
 
     /// <summary>Debits up to <paramref name="amount"/> from the customer's wallet in its currency; returns what it took.</summary>
