@@ -6,6 +6,7 @@
 # that every wallet still equals its ledger. Loopback only; stops by itself. See bench/README.md.
 # Usage: bench/subscriptions/run.sh [subscriptions=100000]
 #   RUNS="one many servers"  PROCESSES=2  SERVERS=2  DECLINE_PERCENT=3  BENCH_PORT=5491
+#   BENCH_DB=clientele_bench_subscriptions (a name starting clientele_bench_; recreated on each run)
 #   Subscriptions__BatchSize, Subscriptions__Parallelism: the engine's own knobs (100, 8)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -17,7 +18,8 @@ servers="${SERVERS:-2}"
 decline="${DECLINE_PERCENT:-3}"
 port="${BENCH_PORT:-5491}"
 pg_port="${CLIENTELE_PG_PORT:-5432}"
-db=clientele_bench_subscriptions
+db="${BENCH_DB:-clientele_bench_subscriptions}"
+case "$db" in clientele_bench_*) ;; *) echo "BENCH_DB must start with clientele_bench_" >&2; exit 2 ;; esac
 work="$(mktemp -d)"
 export PGPASSWORD=clientele
 export ConnectionStrings__Clientele="Host=127.0.0.1;Port=$pg_port;Database=$db;Username=clientele;Password=clientele;Maximum Pool Size=50"

@@ -63,6 +63,59 @@ public static class DocumentNumbers
     }
 
     /// <summary>
+    /// Issues the invoices of several succeeded payments of one tenant already numbered, in one statement that takes the
+    /// business's counter once for all of them (numbers in the given order). Call last in the transaction: the counter
+    /// row stays locked until the commit. Every invoice is written or the statement throws (never a gap).
+    /// Returns the numbers by invoice id.
+    /// </summary>
+    public static async Task<IReadOnlyDictionary<string, string>> IssueNumberedInvoicesAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Tenant tenant,
+        IReadOnlyList<(string PaymentId, string InvoiceId)> invoices, DateTime now, CancellationToken cancellationToken)
+    {
+        var rows = (await connection.QueryAsync<(string Id, string Number)>(new CommandDefinition("""
+            WITH n AS (
+                INSERT INTO document_counters AS c (business_id, mode, kind, last_number) VALUES (@businessId, @mode, 'invoice', @count)
+                ON CONFLICT (business_id, mode, kind) DO UPDATE SET last_number = c.last_number + excluded.last_number
+                RETURNING last_number - @count AS before
+            ),
+            numbered AS (
+                SELECT v.payment_id, v.id, n.before + v.position AS sequence
+                FROM unnest(@paymentIds::text[], @ids::text[]) WITH ORDINALITY AS v(payment_id, id, position), n
+            )
+            INSERT INTO invoices (id, business_id, mode, payment_id, seller, buyer, currency, subtotal, tax, total, issued_at, sequence, number)
+            SELECT v.id, p.business_id, p.mode, p.id,
+                   jsonb_build_object('name', b.name, 'support_email', b.support_email),
+                   -- The details the customer gave in the portal win over the payment's billing address.
+                   jsonb_build_object('name', c.name, 'email', c.email,
+                                      'billing', coalesce(c.invoice_details -> 'billing', p.billing),
+                                      'tax_id', coalesce(c.invoice_details ->> 'tax_id', s.tax_id)),
+                   p.currency, p.total_amount - p.tax, p.tax, p.total_amount, @now,
+                   v.sequence, @prefix || CASE WHEN v.sequence >= 1000000 THEN v.sequence::text ELSE lpad(v.sequence::text, 6, '0') END
+            FROM numbered v
+            JOIN payments p ON p.id = v.payment_id AND p.business_id = @businessId AND p.mode = @mode
+            JOIN businesses b ON b.id = p.business_id JOIN customers c ON c.id = p.customer_id
+            LEFT JOIN subscriptions s ON s.id = p.subscription_id AND s.business_id = p.business_id AND s.mode = p.mode
+            ORDER BY v.sequence
+            RETURNING id, number
+            """,
+            new
+            {
+                paymentIds = invoices.Select(i => i.PaymentId).ToArray(),
+                ids = invoices.Select(i => i.InvoiceId).ToArray(),
+                count = (long)invoices.Count,
+                now,
+                businessId = tenant.BusinessId,
+                mode = tenant.ModeText,
+                prefix = Prefix("invoice", tenant.Mode),
+            }, transaction, cancellationToken: cancellationToken))).ToDictionary(r => r.Id, r => r.Number);
+        if (rows.Count != invoices.Count)
+        {
+            // The counter moved by the full count: committing would leave a gap.
+            throw new InvalidOperationException($"{invoices.Count - rows.Count} of {invoices.Count} invoices could not be issued; the transaction must roll back.");
+        }
+        return rows;
+    }
+
+    /// <summary>
     /// Gives an unnumbered invoice the business's next number, in one statement: the counter is taken only when
     /// the invoice still needs it (never a gap). Returns the number, or null when the invoice was numbered already.
     /// Call last in the transaction: the counter row stays locked until the commit.

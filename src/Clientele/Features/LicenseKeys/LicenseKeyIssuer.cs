@@ -15,6 +15,25 @@ public sealed class LicenseKeyIssuer(WebhookOutbox outbox, TimeProvider clock)
     private sealed record Line(string ProductId, int Quantity, int? ActivationsLimit, int? DurationCount, string? DurationInterval);
 
     /// <summary>
+    /// <see cref="IssueForPaymentAsync"/> for several succeeded payments of one tenant (each with its subscription):
+    /// one statement finds the payments with a license-key product on them, and only those are issued keys.
+    /// </summary>
+    public async Task IssueForPaymentsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Tenant tenant,
+        IReadOnlyList<(string PaymentId, string? SubscriptionId)> payments, CancellationToken cancellationToken)
+    {
+        var withKeys = (await connection.QueryAsync<string>(new CommandDefinition("""
+            SELECT DISTINCT l.payment_id
+            FROM payment_line_items l JOIN products p ON p.id = l.product_id AND p.business_id = l.business_id AND p.mode = l.mode
+            WHERE l.payment_id = ANY (@paymentIds) AND l.business_id = @businessId AND l.mode = @mode AND p.license_key_enabled
+            """, new { paymentIds = payments.Select(p => p.PaymentId).ToArray(), businessId = tenant.BusinessId, mode = tenant.ModeText },
+            transaction, cancellationToken: cancellationToken))).ToHashSet();
+        foreach (var (paymentId, subscriptionId) in payments.Where(p => withKeys.Contains(p.PaymentId)))
+        {
+            await IssueForPaymentAsync(connection, transaction, tenant, paymentId, subscriptionId, cancellationToken);
+        }
+    }
+
+    /// <summary>
     /// One key per purchased unit of each license-key product on the payment (quantity 3, three keys),
     /// with the product's activation limit and, for one-time purchases, its duration counted from now.
     /// A subscription's keys never expire by date: the subscription's status switches them (see

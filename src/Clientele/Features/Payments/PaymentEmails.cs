@@ -41,6 +41,21 @@ public sealed class PaymentEmails(EmailOutbox outbox, IStringLocalizer<CheckoutT
                 WHERE p.id = @paymentId AND p.business_id = @businessId AND p.mode = @mode
                 """, new { paymentId, businessId = tenant.BusinessId, mode = tenant.ModeText }, transaction, cancellationToken: cancellationToken));
 
+    /// <summary><see cref="LoadReceiptAsync"/> for several payments in one statement, by payment id; their invoices may not be written yet (no number then).</summary>
+    public async Task<IReadOnlyDictionary<string, ReceiptRecipient>> LoadReceiptsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Tenant tenant, IReadOnlyList<string> paymentIds, CancellationToken cancellationToken) =>
+        (await connection.QueryAsync<ReceiptRow>(
+            new CommandDefinition("""
+                SELECT p.id AS payment_id, c.email, c.name, c.portal_culture, b.name AS business_name, b.accent_color, p.total_amount AS amount, p.currency, i.number
+                FROM payments p
+                JOIN customers c ON c.id = p.customer_id
+                JOIN businesses b ON b.id = p.business_id
+                LEFT JOIN invoices i ON i.payment_id = p.id
+                WHERE p.id = ANY (@paymentIds) AND p.business_id = @businessId AND p.mode = @mode
+                """, new { paymentIds = paymentIds.ToArray(), businessId = tenant.BusinessId, mode = tenant.ModeText }, transaction, cancellationToken: cancellationToken)))
+        .ToDictionary(r => r.PaymentId, r => new ReceiptRecipient(r.Email, r.Name, r.PortalCulture, r.BusinessName, r.AccentColor, r.Amount, r.Currency, r.Number));
+
+    private sealed record ReceiptRow(string PaymentId, string Email, string Name, string? PortalCulture, string BusinessName, string? AccentColor, long Amount, string Currency, string? Number);
+
     /// <summary>Queues the receipt (nothing when <paramref name="recipient"/> is null), with the invoice's number once it has one.</summary>
     public async Task QueueReceiptAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Tenant tenant, string paymentId, ReceiptRecipient? recipient, string? number, CancellationToken cancellationToken)
     {
@@ -48,20 +63,40 @@ public sealed class PaymentEmails(EmailOutbox outbox, IStringLocalizer<CheckoutT
         {
             return;
         }
-        var invoiceNumber = number ?? recipient.Number ?? throw new InvalidOperationException($"The invoice of payment {paymentId} has no number yet.");
-        var to = new Recipient(recipient.Email, recipient.Name, recipient.PortalCulture, recipient.BusinessName, recipient.AccentColor, recipient.Amount, recipient.Currency);
-        var link = $"{PaymentsApi.InvoiceBase(urls.Value)}/invoices/payments/{paymentId}?token={Invoices.DocumentAccess.InvoiceToken(paymentId)}";
         // The keys this payment issued (its caller issues them before numbering the invoice, in this
         // transaction): what the buyer paid for, so the receipt carries them. Never logged.
         var keys = await PurchasedKeys.ForPaymentAsync(connection, transaction, tenant, paymentId, cancellationToken);
-        var message = Render(ReceiptKind, to, link, (amount) =>
+        var message = Receipt(paymentId, recipient, number, keys);
+        await outbox.EnqueueAsync(connection, transaction, EmailScope.For(tenant), message, cancellationToken);
+        logger.LogInformation("Receipt for payment {PaymentId} of {BusinessId} ({Mode}) queued in {Culture}", paymentId, tenant.BusinessId, tenant.ModeText, message.Culture);
+    }
+
+    /// <summary><see cref="QueueReceiptAsync"/> for several payments of one tenant: their keys read and their receipts queued in one statement each.</summary>
+    public async Task QueueReceiptsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Tenant tenant,
+        IReadOnlyList<(string PaymentId, ReceiptRecipient? Recipient, string? Number)> receipts, CancellationToken cancellationToken)
+    {
+        var due = receipts.Where(r => r.Recipient is not null).ToList();
+        if (due.Count == 0)
+        {
+            return;
+        }
+        var keys = await PurchasedKeys.ForPaymentsAsync(connection, transaction, tenant, [.. due.Select(r => r.PaymentId)], cancellationToken);
+        var messages = due.Select(r => Receipt(r.PaymentId, r.Recipient!, r.Number, [.. keys[r.PaymentId]])).ToList();
+        await outbox.EnqueueManyAsync(connection, transaction, EmailScope.For(tenant), messages, cancellationToken);
+        logger.LogDebug("{Count} receipts of {BusinessId} ({Mode}) queued", messages.Count, tenant.BusinessId, tenant.ModeText);
+    }
+
+    private EmailMessage Receipt(string paymentId, ReceiptRecipient recipient, string? number, IReadOnlyList<PurchasedKey> keys)
+    {
+        var invoiceNumber = number ?? recipient.Number ?? throw new InvalidOperationException($"The invoice of payment {paymentId} has no number yet.");
+        var to = new Recipient(recipient.Email, recipient.Name, recipient.PortalCulture, recipient.BusinessName, recipient.AccentColor, recipient.Amount, recipient.Currency);
+        var link = $"{PaymentsApi.InvoiceBase(urls.Value)}/invoices/payments/{paymentId}?token={Invoices.DocumentAccess.InvoiceToken(paymentId)}";
+        return Render(ReceiptKind, to, link, (amount) =>
         (
             text["ReceiptSubject", to.BusinessName],
             [text["ReceiptIntro", amount, to.BusinessName], text["ReceiptInvoice", invoiceNumber]],
             text["ReceiptButton"]
         ), keys);
-        await outbox.EnqueueAsync(connection, transaction, EmailScope.For(tenant), message, cancellationToken);
-        logger.LogInformation("Receipt for payment {PaymentId} of {BusinessId} ({Mode}) queued in {Culture}", paymentId, tenant.BusinessId, tenant.ModeText, message.Culture);
     }
 
     /// <summary>Queues "refund processed" for a succeeded refund with its credit note.</summary>

@@ -101,6 +101,24 @@ public sealed class PaymentQueries(NpgsqlDataSource dataSource)
         return (payment, refunds, cart);
     }
 
+    /// <summary>Several payments of one tenant inside a caller's transaction, as <see cref="FindAsync(NpgsqlConnection, NpgsqlTransaction?, Tenant, string, CancellationToken)"/> reads one: three statements whatever their number.</summary>
+    public static async Task<IReadOnlyList<(PaymentRow Payment, IReadOnlyList<RefundListItem> Refunds, IReadOnlyList<ProductCartItem> Cart)>> FindManyAsync(
+        NpgsqlConnection connection, NpgsqlTransaction? transaction, Tenant tenant, IReadOnlyList<string> paymentIds, CancellationToken cancellationToken)
+    {
+        var args = new { paymentIds = paymentIds.ToArray(), businessId = tenant.BusinessId, mode = tenant.ModeText };
+        var payments = (await connection.QueryAsync<PaymentRow>(new CommandDefinition(
+            PaymentRow.Select + " WHERE p.id = ANY (@paymentIds) AND p.business_id = @businessId AND p.mode = @mode", args, transaction, cancellationToken: cancellationToken)))
+            .ToDictionary(p => p.Id);
+        var refunds = (await connection.QueryAsync<RefundRow>(new CommandDefinition(
+            RefundRow.Select + " WHERE r.payment_id = ANY (@paymentIds) AND r.business_id = @businessId AND r.mode = @mode ORDER BY r.created_at, r.id", args, transaction, cancellationToken: cancellationToken)))
+            .ToLookup(r => r.PaymentId, r => r.ToListItem());
+        var cart = (await connection.QueryAsync<(string PaymentId, string ProductId, int Quantity)>(new CommandDefinition(
+            "SELECT payment_id, product_id, quantity FROM payment_line_items WHERE payment_id = ANY (@paymentIds) AND business_id = @businessId AND mode = @mode ORDER BY payment_id, position",
+            args, transaction, cancellationToken: cancellationToken)))
+            .ToLookup(l => l.PaymentId, l => new ProductCartItem(l.ProductId, l.Quantity));
+        return [.. paymentIds.Where(payments.ContainsKey).Select(id => (payments[id], (IReadOnlyList<RefundListItem>)[.. refunds[id]], (IReadOnlyList<ProductCartItem>)[.. cart[id]]))];
+    }
+
     public async Task<PaymentLineItemsResponse?> LineItemsAsync(Tenant tenant, string paymentId, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);

@@ -90,7 +90,10 @@ public sealed class PaymentRow
 
     public string? PaymentMethod => CardNetwork is null ? null : "card";
 
-    public string? InvoiceUrl(string publicBase) => InvoiceId is null ? null : $"{publicBase}/invoices/payments/{Id}?token={Invoices.DocumentAccess.InvoiceToken(Id)}";
+    public string? InvoiceUrl(string publicBase) => InvoiceId is null ? null : InvoiceUrlOf(publicBase, Id);
+
+    /// <summary>The link to a payment's invoice, with its access token.</summary>
+    public static string InvoiceUrlOf(string publicBase, string paymentId) => $"{publicBase}/invoices/payments/{paymentId}?token={Invoices.DocumentAccess.InvoiceToken(paymentId)}";
 
     public BillingAddress BillingAddress => JsonSerializer.Deserialize<BillingAddress>(Billing, CheckoutJson.Options)!;
 }

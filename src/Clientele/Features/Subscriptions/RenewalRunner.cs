@@ -36,7 +36,8 @@ public abstract record RenewNowOutcome
 /// claiming transaction each subscription is ended (cancel at period end, end of term), gets its
 /// scheduled plan change, or has its renewal charge started (<see cref="SubscriptionCharges.StartAsync"/>:
 /// wallet first, one charge per period by a unique index and an idempotency key). After the commit
-/// the card parts go to the processor and each outcome is recorded in its own transaction.
+/// the card parts go to the processor and the batch's outcomes are recorded in one transaction
+/// (<see cref="SubscriptionCharges.CompleteManyAsync"/>).
 /// </summary>
 public sealed class RenewalRunner(NpgsqlDataSource dataSource, TimeProvider clock, SubscriptionCharges charges, SubscriptionTransitions transitions,
     SubscriptionEmails emails, EmailDispatchSignal mailSignal, IOptions<SubscriptionOptions> options, WorkerConnections workerConnections, ILogger<RenewalRunner> logger)
@@ -45,9 +46,20 @@ public sealed class RenewalRunner(NpgsqlDataSource dataSource, TimeProvider cloc
     public async Task<RenewalPass> RunOnceAsync(string? businessId, CancellationToken cancellationToken)
     {
         var total = new RenewalPass(0, 0, 0, 0, await charges.RecoverAsync(businessId, cancellationToken), await QueueNoticesAsync(businessId, cancellationToken));
+        // Batches claimed side by side (SKIP LOCKED keeps them apart) share the pass's processor calls, so the
+        // pass holds no more connections than Parallelism (other workers keep their share).
+        var batches = options.Value.Batches;
+        var parallelism = Math.Max(1, workerConnections.Clamp(options.Value.Parallelism) / batches);
+        var passes = await Task.WhenAll(Enumerable.Range(0, batches).Select(_ => RenewUntilDoneAsync(businessId, parallelism, cancellationToken)));
+        return passes.Aggregate(total, (sum, pass) => sum + pass);
+    }
+
+    private async Task<RenewalPass> RenewUntilDoneAsync(string? businessId, int parallelism, CancellationToken cancellationToken)
+    {
+        var total = new RenewalPass(0, 0, 0, 0, 0, 0);
         while (true)
         {
-            var (pass, claimed) = await RenewBatchAsync(businessId, cancellationToken);
+            var (pass, claimed) = await RenewBatchAsync(businessId, parallelism, cancellationToken);
             total += pass;
             if (claimed < options.Value.BatchSize)
             {
@@ -94,9 +106,10 @@ public sealed class RenewalRunner(NpgsqlDataSource dataSource, TimeProvider cloc
         return new RenewNowOutcome.Renewed(charge.PaymentId, outcome, Ended: false);
     }
 
-    private async Task<(RenewalPass Pass, int Claimed)> RenewBatchAsync(string? businessId, CancellationToken cancellationToken)
+    private async Task<(RenewalPass Pass, int Claimed)> RenewBatchAsync(string? businessId, int parallelism, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow().UtcDateTime;
+        var timer = System.Diagnostics.Stopwatch.StartNew();
         var started = new List<StartedCharge>();
         var ended = 0;
         var renewedFree = 0;
@@ -113,7 +126,25 @@ public sealed class RenewalRunner(NpgsqlDataSource dataSource, TimeProvider cloc
                 FOR UPDATE OF s SKIP LOCKED
                 """, new { now, businessId, batch = options.Value.BatchSize }, transaction, cancellationToken: cancellationToken))).AsList();
             claimed = due.Count;
-            foreach (var subscription in due)
+            // Plain renewals (nothing ends, no plan change, something to pay) are started together, a tenant at a
+            // time; if that fails they go the one-by-one way below with the rest.
+            var oneByOne = due.Where(s => !IsPlainRenewal(s)).ToList();
+            foreach (var tenant in due.Where(IsPlainRenewal).GroupBy(s => s.Tenant))
+            {
+                await transaction.SaveAsync("renewals", cancellationToken);
+                try
+                {
+                    started.AddRange(await charges.StartManyAsync(connection, transaction, tenant.Key, [.. tenant.Select(s => (s, RenewalPlan(s, null)))], cancellationToken));
+                    await transaction.ReleaseAsync("renewals", cancellationToken);
+                }
+                catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+                {
+                    await transaction.RollbackAsync("renewals", cancellationToken);
+                    logger.LogWarning(ex, "Starting {Count} renewals of {BusinessId} together failed; each is started on its own", tenant.Count(), tenant.Key.BusinessId);
+                    oneByOne.AddRange(tenant);
+                }
+            }
+            foreach (var subscription in oneByOne)
             {
                 // Each subscription under its own savepoint: one that throws is rolled back alone and
                 // logged, and the rest of the batch is renewed (it stays due and is retried next pass).
@@ -148,20 +179,8 @@ public sealed class RenewalRunner(NpgsqlDataSource dataSource, TimeProvider cloc
             mailSignal.Wake();
         }
 
-        var outcomes = new System.Collections.Concurrent.ConcurrentBag<ChargeOutcome>();
-        await Parallel.ForEachAsync(started, new ParallelOptions { MaxDegreeOfParallelism = workerConnections.Clamp(options.Value.Parallelism), CancellationToken = cancellationToken },
-            async (charge, ct) =>
-            {
-                try
-                {
-                    outcomes.Add(await charges.CompleteAsync(charge, ct));
-                }
-                catch (Exception ex) when (!ct.IsCancellationRequested)
-                {
-                    // One charge must not stop the batch: its lease lapses and the recovery pass settles it.
-                    logger.LogError(ex, "Renewal charge {ChargeId} ({PaymentId}) failed; the recovery pass settles it", charge.ChargeId, charge.PaymentId);
-                }
-            });
+        var claiming = timer.Elapsed;
+        var outcomes = await charges.CompleteManyAsync(started, parallelism, cancellationToken);
         var pass = new RenewalPass(
             renewedFree + outcomes.Count(o => o == ChargeOutcome.Succeeded),
             outcomes.Count(o => o == ChargeOutcome.Failed),
@@ -173,7 +192,8 @@ public sealed class RenewalRunner(NpgsqlDataSource dataSource, TimeProvider cloc
         ClienteleMetrics.RecordRenewal("ended", pass.Ended);
         if (claimed > 0)
         {
-            logger.LogInformation("Renewal batch: {Claimed} due, {Renewed} renewed, {Failed} failed, {Pending} pending, {Ended} ended", claimed, pass.Renewed, pass.Failed, pass.Pending, pass.Ended);
+            logger.LogInformation("Renewal batch: {Claimed} due, {Renewed} renewed, {Failed} failed, {Pending} pending, {Ended} ended in {Milliseconds} ms ({ClaimMilliseconds} ms claiming and starting)",
+                claimed, pass.Renewed, pass.Failed, pass.Pending, pass.Ended, (long)timer.Elapsed.TotalMilliseconds, (long)claiming.TotalMilliseconds);
         }
         // Items that failed stay due: counting them would make the pass claim the same ones again at once.
         return (pass, claimed - skipped);
@@ -204,11 +224,19 @@ public sealed class RenewalRunner(NpgsqlDataSource dataSource, TimeProvider cloc
             await transitions.AdvancePeriodAsync(connection, transaction, current, now, cancellationToken);
             return false;
         }
-        return await charges.StartAsync(connection, transaction, subscription, new ChargeRequestPlan(
-            ChargeKinds.Renewal, amount, plan?.ProductId ?? subscription.ProductId, plan?.ProductName ?? subscription.ProductName, null,
-            plan?.Quantity ?? subscription.Quantity, plan?.UnitAmount ?? subscription.UnitAmount, UseWallet: true,
-            subscription.PaymentMethodId, Platform.Api.Metadata.EmptyJson, PeriodStart: subscription.NextBillingDate, DueOnFailure: true), cancellationToken);
+        return await charges.StartAsync(connection, transaction, subscription, RenewalPlan(subscription, plan), cancellationToken);
     }
+
+    /// <summary>A renewal that only charges the period: it does not end, changes no plan and costs something.</summary>
+    private static bool IsPlainRenewal(Subscription subscription) =>
+        !subscription.CancelAtNextBillingDate && !(subscription.ExpiresAt is { } expiresAt && subscription.NextBillingDate >= expiresAt)
+        && subscription.ScheduledProductId is null && subscription.RecurringPreTaxAmount > 0;
+
+    /// <summary>The period's charge (at the scheduled <paramref name="plan"/> when one takes effect): wallet first, keyed by the period, owed if declined.</summary>
+    private static ChargeRequestPlan RenewalPlan(Subscription subscription, SubscriptionPlan? plan) => new(
+        ChargeKinds.Renewal, plan?.Amount ?? subscription.RecurringPreTaxAmount, plan?.ProductId ?? subscription.ProductId, plan?.ProductName ?? subscription.ProductName, null,
+        plan?.Quantity ?? subscription.Quantity, plan?.UnitAmount ?? subscription.UnitAmount, UseWallet: true,
+        subscription.PaymentMethodId, Platform.Api.Metadata.EmptyJson, PeriodStart: subscription.NextBillingDate, DueOnFailure: true);
 
     /// <summary>A plan change scheduled for this billing date takes effect before the renewal is priced.</summary>
     private async Task<SubscriptionPlan?> ScheduledPlanAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Subscription subscription, DateTime now, CancellationToken cancellationToken)

@@ -30,4 +30,16 @@ public sealed class SubscriptionEvents(WebhookOutbox outbox)
             ?? throw new InvalidOperationException($"Subscription {subscriptionId} vanished inside its own transaction.");
         await outbox.EnqueueAsync(connection, transaction, tenant, type, "Subscription", SubscriptionResponse.From(subscription), cancellationToken);
     }
+
+    /// <summary>One event of <paramref name="type"/> per subscription, in their order: two statements for the lot.</summary>
+    public async Task EmitManyAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Tenant tenant, IReadOnlyList<string> subscriptionIds, string type, CancellationToken cancellationToken)
+    {
+        var found = (await SubscriptionStore.FindManyAsync(connection, transaction, tenant, subscriptionIds, cancellationToken)).ToDictionary(s => s.Id);
+        if (found.Count != subscriptionIds.Distinct().Count())
+        {
+            throw new InvalidOperationException("A subscription vanished inside its own transaction.");
+        }
+        await outbox.EnqueueManyAsync(connection, transaction, tenant, type, "Subscription",
+            [.. subscriptionIds.Select(id => (object)SubscriptionResponse.From(found[id]))], cancellationToken);
+    }
 }

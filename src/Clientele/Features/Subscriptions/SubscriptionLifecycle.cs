@@ -17,6 +17,9 @@ public sealed class SubscriptionLifecycle(LicenseKeyIssuer licenseKeys)
     public Task IssueKeysAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Tenant tenant, string paymentId, string subscriptionId, CancellationToken cancellationToken) =>
         licenseKeys.IssueForPaymentAsync(connection, transaction, tenant, paymentId, subscriptionId, cancellationToken);
 
+    public Task IssueKeysAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Tenant tenant, IReadOnlyList<(string PaymentId, string? SubscriptionId)> payments, CancellationToken cancellationToken) =>
+        licenseKeys.IssueForPaymentsAsync(connection, transaction, tenant, payments, cancellationToken);
+
     public Task SuspendKeysAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Tenant tenant, string subscriptionId, CancellationToken cancellationToken) =>
         licenseKeys.DisableForSubscriptionAsync(connection, transaction, tenant, subscriptionId, cancellationToken);
 

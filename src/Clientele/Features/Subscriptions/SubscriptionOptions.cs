@@ -15,6 +15,12 @@ public sealed class SubscriptionOptions
     /// <summary>How many charges of a batch go to the processor at once.</summary>
     public int Parallelism { get; set; } = 8;
 
+    /// <summary>
+    /// How many claimed batches one pass works on at once (while one waits on the processor, another is claimed or
+    /// recorded); they share <see cref="Parallelism"/>.
+    /// </summary>
+    public int Batches { get; set; } = 2;
+
     /// <summary>How long a worker owns a charge it started; after that the recovery pass may finish it.</summary>
     public TimeSpan ChargeLease { get; set; } = TimeSpan.FromMinutes(2);
 
@@ -30,6 +36,7 @@ public sealed class SubscriptionOptionsValidator : Microsoft.Extensions.Options.
             .Positive(nameof(options.PollInterval), options.PollInterval)
             .AtLeast(nameof(options.BatchSize), options.BatchSize, 1)
             .AtLeast(nameof(options.Parallelism), options.Parallelism, 1)
+            .AtLeast(nameof(options.Batches), options.Batches, 1)
             .Positive(nameof(options.ChargeLease), options.ChargeLease)
             .NotNegative(nameof(options.RenewalNotice), options.RenewalNotice)
             .Result;

@@ -16,6 +16,12 @@ public sealed class SubscriptionStore(NpgsqlDataSource dataSource)
             Subscription.Select + " WHERE s.id = @id AND s.business_id = @businessId AND s.mode = @mode" + (forUpdate ? " FOR UPDATE OF s" : ""),
             new { id, businessId = tenant.BusinessId, mode = tenant.ModeText }, transaction, cancellationToken: cancellationToken))!;
 
+    /// <summary>Several subscriptions of one tenant; <paramref name="forUpdate"/> locks them in id order (so two such callers never deadlock).</summary>
+    public static async Task<IReadOnlyList<Subscription>> FindManyAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, Tenant tenant, IReadOnlyList<string> ids, CancellationToken cancellationToken, bool forUpdate = false) =>
+        (await connection.QueryAsync<Subscription>(new CommandDefinition(
+            Subscription.Select + " WHERE s.id = ANY (@ids) AND s.business_id = @businessId AND s.mode = @mode ORDER BY s.id" + (forUpdate ? " FOR UPDATE OF s" : ""),
+            new { ids = ids.ToArray(), businessId = tenant.BusinessId, mode = tenant.ModeText }, transaction, cancellationToken: cancellationToken))).AsList();
+
     /// <summary>What an on_hold subscription owes: its failed charges that no payment has settled yet.</summary>
     public static Task<long> DuesAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, Subscription subscription, CancellationToken cancellationToken) =>
         connection.QuerySingleAsync<long>(new CommandDefinition("""

@@ -28,6 +28,45 @@ public sealed class WebhookOutbox(TimeProvider clock)
     }
 
     /// <summary>
+    /// Records one event of <paramref name="type"/> per item of <paramref name="data"/>, in that order (their
+    /// <c>seq</c> and their deliveries' follow it), with one pending delivery per endpoint that wants them: one statement.
+    /// </summary>
+    public async Task EnqueueManyAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Tenant tenant, string type, string payloadType, IReadOnlyList<object> data, CancellationToken cancellationToken)
+    {
+        if (data.Count == 0)
+        {
+            return;
+        }
+        var now = clock.GetUtcNow().UtcDateTime;
+        var drafts = data.Select(d => Draft(tenant, type, payloadType, d, now)).ToList();
+        await connection.ExecuteAsync(new CommandDefinition("""
+            WITH drafted AS (
+                SELECT d.id, d.payload, d.position FROM unnest(@ids::text[], @payloads::text[]) WITH ORDINALITY AS d(id, payload, position)
+            ),
+            webhook_event AS (
+                INSERT INTO webhook_events (id, business_id, mode, type, payload, created_at)
+                SELECT d.id, @businessId, @mode, @type, d.payload, @now FROM drafted d ORDER BY d.position
+                RETURNING id
+            )
+            INSERT INTO webhook_deliveries (id, business_id, mode, event_id, endpoint_id, next_attempt_at, created_at)
+            SELECT 'whd_' || replace(gen_random_uuid()::text, '-', ''), e.business_id, e.mode, ev.id, e.id, @now, @now
+            FROM webhook_event ev JOIN drafted d ON d.id = ev.id, webhook_endpoints e
+            WHERE e.business_id = @businessId AND e.mode = @mode AND NOT e.disabled AND e.deleted_at IS NULL
+              AND (cardinality(e.filter_types) = 0 OR @type = ANY (e.filter_types))
+            ORDER BY d.position, e.id
+            """,
+            new
+            {
+                ids = drafts.Select(d => d.EventId).ToArray(),
+                payloads = drafts.Select(d => d.Payload).ToArray(),
+                businessId = tenant.BusinessId,
+                mode = tenant.ModeText,
+                type,
+                now,
+            }, transaction, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>
     /// An event rendered but not yet written, for a change whose own statement writes it (<see cref="WebhookDraft.Ctes"/>),
     /// so the change and its event take one round trip. <paramref name="edit"/> may adjust <c>data</c> before it is frozen.
     /// </summary>

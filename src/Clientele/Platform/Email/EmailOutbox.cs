@@ -44,6 +44,36 @@ public sealed class EmailOutbox(NpgsqlDataSource dataSource, EmailBodyProtector 
             transaction, cancellationToken: cancellationToken));
         return id;
     }
+
+    /// <summary>Queues several messages of one scope inside the caller's transaction, in one statement.</summary>
+    public async Task EnqueueManyAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, EmailScope scope, IReadOnlyList<EmailMessage> messages, CancellationToken cancellationToken)
+    {
+        if (messages.Count == 0)
+        {
+            return;
+        }
+        await connection.ExecuteAsync(new CommandDefinition("""
+            INSERT INTO email_outbox (id, business_id, mode, kind, recipient, from_name, culture, subject, protected_body, next_attempt_at, created_at)
+            SELECT m.id, @businessId, @mode, m.kind, m.recipient, m.from_name, m.culture, m.subject, m.body, @now, @now
+            FROM unnest(@ids::text[], @kinds::text[], @recipients::text[], @fromNames::text[], @cultures::text[], @subjects::text[], @bodies::bytea[])
+                WITH ORDINALITY AS m(id, kind, recipient, from_name, culture, subject, body, position)
+            ORDER BY m.position
+            """,
+            new
+            {
+                ids = messages.Select(_ => Ids.New(Ids.Email)).ToArray(),
+                businessId = scope.BusinessId,
+                mode = scope.Mode.ToDb(),
+                kinds = messages.Select(m => m.Kind).ToArray(),
+                recipients = messages.Select(m => m.Recipient).ToArray(),
+                fromNames = messages.Select(m => m.FromName).ToArray(),
+                cultures = messages.Select(m => m.Culture).ToArray(),
+                subjects = messages.Select(m => m.Subject).ToArray(),
+                bodies = messages.Select(m => protector.Protect(m.TextBody, m.HtmlBody)).ToArray(),
+                now = clock.GetUtcNow().UtcDateTime,
+            },
+            transaction, cancellationToken: cancellationToken));
+    }
 }
 
 /// <summary>Wakes the dispatcher in this process when mail was queued (others find it by polling).</summary>

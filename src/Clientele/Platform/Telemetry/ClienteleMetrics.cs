@@ -41,9 +41,14 @@ public static class ClienteleMetrics
         }
     }
 
-    /// <summary>One charge's outcome (call where a subscription or on-demand charge is settled).</summary>
-    public static void RecordCharge(string kind, string outcome) =>
-        Charges.Add(1, new KeyValuePair<string, object?>("kind", kind), new KeyValuePair<string, object?>("outcome", outcome));
+    /// <summary>Charges' outcome (call where a subscription or on-demand charge is settled).</summary>
+    public static void RecordCharge(string kind, string outcome, long count = 1)
+    {
+        if (count > 0)
+        {
+            Charges.Add(count, new KeyValuePair<string, object?>("kind", kind), new KeyValuePair<string, object?>("outcome", outcome));
+        }
+    }
 
     /// <summary>One delivery attempt; on success, the lag from the event's <c>timestamp</c> (in its payload) to now.</summary>
     public static void RecordWebhookDelivery(bool succeeded, string payload, DateTimeOffset now)

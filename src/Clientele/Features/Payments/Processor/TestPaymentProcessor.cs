@@ -54,19 +54,22 @@ public sealed class TestPaymentProcessor(NpgsqlDataSource dataSource, TimeProvid
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         // The card row lock serialises charges on one card, so a key is decided once and
-        // "succeed once" cards cannot succeed twice under concurrency.
-        var card = await connection.QuerySingleOrDefaultAsync<(string Behaviour, int SuccessfulCharges)>(new CommandDefinition(
-            "SELECT behaviour, successful_charges FROM test_processor_cards WHERE token = @Token AND business_id = @businessId AND mode = @mode FOR UPDATE",
-            new { request.Token, businessId = tenant.BusinessId, mode = tenant.ModeText }, transaction, cancellationToken: cancellationToken));
+        // "succeed once" cards cannot succeed twice under concurrency. The key is looked up by the
+        // next statement of the same round trip, whose snapshot is taken once the lock is held.
+        await using var reads = await connection.QueryMultipleAsync(new CommandDefinition($"""
+            SELECT behaviour, successful_charges FROM test_processor_cards WHERE token = @Token AND business_id = @businessId AND mode = @mode FOR UPDATE;
+            {FindSql}
+            """, new { request.Token, businessId = tenant.BusinessId, mode = tenant.ModeText, key = request.IdempotencyKey }, transaction, cancellationToken: cancellationToken));
+        var card = await reads.ReadSingleOrDefaultAsync<(string Behaviour, int SuccessfulCharges)>();
+        var found = await reads.ReadSingleOrDefaultAsync<(string Id, string Status, string? FailureCode)>();
         if (card.Behaviour is null)
         {
             throw new ArgumentException("Unknown card token for this tenant.", nameof(request));
         }
-        var existing = await FindAsync(connection, transaction, tenant, request.IdempotencyKey, cancellationToken);
-        if (existing is not null)
+        if (found.Id is not null)
         {
             await transaction.CommitAsync(cancellationToken);
-            return existing;
+            return new ChargeResult(found.Id, found.Status == "succeeded", found.FailureCode);
         }
         var failure = card.Behaviour switch
         {
@@ -155,11 +158,12 @@ public sealed class TestPaymentProcessor(NpgsqlDataSource dataSource, TimeProvid
 
     private DateTime Now => clock.GetUtcNow().UtcDateTime;
 
+    private const string FindSql = "SELECT id, status, failure_code FROM test_processor_charges WHERE business_id = @businessId AND mode = @mode AND idempotency_key = @key";
+
     private static async Task<ChargeResult?> FindAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, Tenant tenant, string key, CancellationToken cancellationToken)
     {
         var row = await connection.QuerySingleOrDefaultAsync<(string Id, string Status, string? FailureCode)>(new CommandDefinition(
-            "SELECT id, status, failure_code FROM test_processor_charges WHERE business_id = @businessId AND mode = @mode AND idempotency_key = @key",
-            new { businessId = tenant.BusinessId, mode = tenant.ModeText, key }, transaction, cancellationToken: cancellationToken));
+            FindSql, new { businessId = tenant.BusinessId, mode = tenant.ModeText, key }, transaction, cancellationToken: cancellationToken));
         return row.Id is null ? null : new ChargeResult(row.Id, row.Status == "succeeded", row.FailureCode);
     }
 

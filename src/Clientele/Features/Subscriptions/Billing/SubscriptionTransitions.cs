@@ -39,6 +39,35 @@ public sealed class SubscriptionTransitions(SubscriptionEvents events, Subscript
         await lifecycle.IssueKeysAsync(connection, transaction, tenant, charge.PaymentId, subscription.Id, cancellationToken);
     }
 
+    /// <summary>
+    /// <see cref="OnSucceededAsync"/> for several paid renewals of one tenant whose rows the caller holds locked: each
+    /// moves to its next period (guarded by the period, as in <see cref="AdvancePeriodAsync"/>), gets
+    /// <c>subscription.renewed</c> and the keys its payment calls for, in a fixed number of statements.
+    /// </summary>
+    public async Task OnRenewedManyAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Tenant tenant, IReadOnlyList<(Subscription Subscription, string PaymentId)> renewed, DateTime now, CancellationToken cancellationToken)
+    {
+        if (renewed.Count == 0)
+        {
+            return;
+        }
+        await connection.ExecuteAsync(new CommandDefinition("""
+            UPDATE subscriptions s SET next_period = v.k + 1, previous_billing_date = s.next_billing_date, next_billing_date = v.next_date, updated_at = @now
+            FROM unnest(@ids::text[], @ks::int[], @nextDates::timestamptz[]) AS v(id, k, next_date)
+            WHERE s.id = v.id AND s.business_id = @businessId AND s.mode = @mode AND s.next_period = v.k
+            """,
+            new
+            {
+                ids = renewed.Select(r => r.Subscription.Id).ToArray(),
+                ks = renewed.Select(r => r.Subscription.NextPeriod).ToArray(),
+                nextDates = renewed.Select(r => r.Subscription.PeriodStart(r.Subscription.NextPeriod + 1)).ToArray(),
+                now,
+                businessId = tenant.BusinessId,
+                mode = tenant.ModeText,
+            }, transaction, cancellationToken: cancellationToken));
+        await events.EmitManyAsync(connection, transaction, tenant, [.. renewed.Select(r => r.Subscription.Id)], SubscriptionEventTypes.Renewed, cancellationToken);
+        await lifecycle.IssueKeysAsync(connection, transaction, tenant, [.. renewed.Select(r => (r.PaymentId, (string?)r.Subscription.Id))], cancellationToken);
+    }
+
     public async Task<bool> OnFailedAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Subscription subscription, SettledCharge charge, StoredPlanChange? stored, DateTime now, CancellationToken cancellationToken)
     {
         var tenant = subscription.Tenant;
