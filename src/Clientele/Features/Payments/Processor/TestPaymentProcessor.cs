@@ -56,7 +56,12 @@ public sealed class TestPaymentProcessor(NpgsqlDataSource dataSource, TimeProvid
         // The card row lock serialises charges on one card, so a key is decided once and
         // "succeed once" cards cannot succeed twice under concurrency. The key is looked up by the
         // next statement of the same round trip, whose snapshot is taken once the lock is held.
+        // Its commit does not wait for the WAL flush: whoever acts on the answer records it in a later transaction
+        // whose own (synchronous) commit flushes the WAL past this one, so a crash can lose a charge only while
+        // nothing has been recorded of it yet (and then a lookup by its key finds no charge, and none was made).
+        // A flush per charge was the largest wait of a renewal batch (bench/README.md).
         await using var reads = await connection.QueryMultipleAsync(new CommandDefinition($"""
+            SET LOCAL synchronous_commit = off;
             SELECT behaviour, successful_charges FROM test_processor_cards WHERE token = @Token AND business_id = @businessId AND mode = @mode FOR UPDATE;
             {FindSql}
             """, new { request.Token, businessId = tenant.BusinessId, mode = tenant.ModeText, key = request.IdempotencyKey }, transaction, cancellationToken: cancellationToken));
