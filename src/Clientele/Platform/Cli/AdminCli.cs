@@ -6,8 +6,10 @@ using Clientele.Features.Subscriptions;
 using Clientele.Features.Wallets;
 using Clientele.Platform.Api;
 using Clientele.Platform.Data;
+using Clientele.Platform.Security;
 using Clientele.Primitives;
 using Microsoft.Extensions.Logging.Console;
+
 
 namespace Clientele.Platform.Cli;
 
@@ -62,6 +64,7 @@ public static class AdminCli
         migrate.SetAction((parse, ct) => WithServices(configure, async services =>
         {
             var applied = await services.GetRequiredService<Migrator>().MigrateAsync(ct);
+            await services.GetRequiredService<FirstKey>().EnsureAsync(ct);
             Print(parse.GetValue(json), new { applied }, applied.Count == 0 ? "Database is up to date." : $"Applied migrations: {string.Join(", ", applied)}");
             return 0;
         }));
@@ -184,6 +187,8 @@ public static class AdminCli
         builder.Services.Configure<ConsoleLoggerOptions>(options => options.LogToStandardErrorThreshold = LogLevel.Trace);
         configure(builder);
         await using var app = builder.Build();
+        // A command may protect (an e-mail body) as a server does: the same first key for all (a no-op before `migrate`).
+        await app.Services.GetRequiredService<FirstKey>().EnsureAsync(CancellationToken.None);
         return await action(app.Services);
     }
 

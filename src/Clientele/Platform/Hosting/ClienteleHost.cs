@@ -38,6 +38,8 @@ public static class ClienteleHost
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.AddClienteleData();
         builder.AddClienteleJobs();
+        // Its start-up step runs after the migrations' and before Data Protection's (see FirstKey).
+        builder.AddClienteleDataProtection();
         builder.Services.AddValidatedOptions<PublicUrlOptions, PublicUrlOptionsValidator>(PublicUrlOptions.Section);
         builder.Services.ConfigureHttpJsonOptions(options => ApiJson.Configure(options.SerializerOptions));
         builder.Services.AddOpenApi();
@@ -56,7 +58,6 @@ public static class ClienteleHost
         builder.AddSubscriptions();
         builder.AddLicenseKeys();
 
-        builder.AddClienteleDataProtection();
         builder.AddClienteleEmail();
         builder.AddClientelePortal();
         builder.AddClienteleDashboard();

@@ -16,6 +16,10 @@ public static class SecurityServices
         var secrets = ServerSecrets.Load(builder.Configuration);
         builder.Services.AddSingleton(secrets);
         Features.Invoices.DocumentAccess.UseKeys(secrets.Derive("clientele:document-access-tokens"));
+        // Before Data Protection's own start-up step (which loads the ring, making a key if it finds none): the first
+        // key is made once for every process (FirstKey). Hence this is added before any other AddDataProtection call.
+        builder.Services.AddSingleton<FirstKey>();
+        builder.Services.AddHostedService<FirstKeyOnStartup>();
         builder.Services.AddDataProtection().SetApplicationName("Clientele");
         builder.Services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(sp =>
             new ConfigureOptions<KeyManagementOptions>(options =>
