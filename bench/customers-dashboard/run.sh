@@ -6,6 +6,7 @@
 # Usage: bench/customers-dashboard/run.sh [customers=1000000] [runs-per-shape=50]
 #        REUSE=1 bench/customers-dashboard/run.sh   (time again on the database a run seeded)
 #        BENCH_DB=… PORT=… (defaults clientele_bench_dash_customers, 5497)
+#        WARMUP_ROUNDS=30 (each page shape served this many times over HTTP before any is timed, so the JIT has tiered up)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root="$(pwd)"
