@@ -94,7 +94,9 @@ internal static class ApiFloor
 
         // Platform/Audit/AuditTrail.cs, AuditTrailMiddleware: after a successful change by a known actor, one audit row,
         // on its own borrow, once the handler has written its answer (the response ends after it).
+        // In its own transaction whose commit does not wait for the WAL flush, as the product's.
         await using var audit = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var auditTransaction = await audit.BeginTransactionAsync(CancellationToken.None);
         await audit.ExecuteAsync(new CommandDefinition(ApiSql.AppendAudit, new
         {
             businessId = key.BusinessId,
@@ -107,7 +109,8 @@ internal static class ApiFloor
             status = StatusCodes.Status200OK,
             ip = context.Connection.RemoteIpAddress?.ToString(),
             at = DateTime.UtcNow,
-        }, cancellationToken: CancellationToken.None));
+        }, auditTransaction, cancellationToken: CancellationToken.None));
+        await auditTransaction.CommitAsync(CancellationToken.None);
     }
 
     private static async Task<IResult> SearchAsync(HttpContext context, NpgsqlDataSource dataSource)
@@ -252,6 +255,7 @@ internal static class ApiSql
 
     /// <summary>Platform/Audit/AuditLog.cs, AppendAsync.</summary>
     public const string AppendAudit = """
+        SET LOCAL synchronous_commit = off;
         INSERT INTO audit_log (business_id, mode, actor_kind, actor_id, actor_label, action, object_id, status, ip, at)
         VALUES (@businessId, @mode, @kind, @actorId, @label, @action, @objectId, @status, CAST(@ip AS inet), @at)
         """;
