@@ -10,7 +10,6 @@ using Clientele.Platform.Security;
 using Clientele.Primitives;
 using Microsoft.Extensions.Logging.Console;
 
-
 namespace Clientele.Platform.Cli;
 
 /// <summary>
