@@ -140,7 +140,7 @@ internal static partial class HttpBench
         {
             foreach (var (_, query) in shapes)
             {
-                using var response = await client.GetAsync("/dashboard/customers" + (query.Length == 0 ? "" : "?" + query));
+                using var response = await client.GetAsync(PageUrl(query));
                 await response.Content.ReadAsStringAsync();
             }
         }
@@ -148,7 +148,7 @@ internal static partial class HttpBench
         Console.WriteLine("|---|---|---|---|---|---|---|");
         foreach (var (label, query) in shapes)
         {
-            var url = "/dashboard/customers" + (query.Length == 0 ? "" : "?" + query);
+            var url = PageUrl(query);
             string html = "";
             HttpStatusCode status = 0;
             var times = new List<double>();
@@ -173,6 +173,8 @@ internal static partial class HttpBench
             Console.WriteLine($"| {label} | {(int)status} | {shown} | {html.Length / 1024.0:F0} | {At(times, 0.5):F1} | {At(times, 0.95):F1} | {times[^1]:F1} |");
         }
     }
+
+    private static string PageUrl(string query) => "/dashboard/customers" + (query.Length == 0 ? "" : "?" + query);
 
     private static double At(List<double> sorted, double q) => sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(q * sorted.Count) - 1)];
 
