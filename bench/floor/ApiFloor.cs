@@ -77,6 +77,7 @@ internal static class ApiFloor
                 webhookEventId = NewId("evt"),
                 webhookType = WebhookType,
                 webhookPayload = payload,
+                webhookCustomerId = customer_id,
                 webhookNow = now,
                 businessId = key.BusinessId,
                 mode = key.Mode,
@@ -217,8 +218,8 @@ internal static class ApiSql
     /// <summary>Features/Webhooks/WebhookOutbox.cs, WebhookDraft.Ctes: the event and one pending delivery per endpoint that wants it.</summary>
     private static string WebhookCtes(string source, string payload) => $"""
         webhook_event AS (
-            INSERT INTO webhook_events (id, business_id, mode, type, payload, created_at)
-            SELECT @webhookEventId, @businessId, @mode, @webhookType, {payload}, @webhookNow
+            INSERT INTO webhook_events (id, business_id, mode, type, payload, customer_id, created_at)
+            SELECT @webhookEventId, @businessId, @mode, @webhookType, {payload}, @webhookCustomerId, @webhookNow
             FROM {source}
             RETURNING id
         ),

@@ -41,11 +41,12 @@ public sealed class WebhookOutbox(TimeProvider clock)
         var drafts = data.Select(d => Draft(tenant, type, payloadType, d, now)).ToList();
         await connection.ExecuteAsync(new CommandDefinition("""
             WITH drafted AS (
-                SELECT d.id, d.payload, d.position FROM unnest(@ids::text[], @payloads::text[]) WITH ORDINALITY AS d(id, payload, position)
+                SELECT d.id, d.payload, d.customer_id, d.position
+                FROM unnest(@ids::text[], @payloads::text[], @customerIds::text[]) WITH ORDINALITY AS d(id, payload, customer_id, position)
             ),
             webhook_event AS (
-                INSERT INTO webhook_events (id, business_id, mode, type, payload, created_at)
-                SELECT d.id, @businessId, @mode, @type, d.payload, @now FROM drafted d ORDER BY d.position
+                INSERT INTO webhook_events (id, business_id, mode, type, payload, customer_id, created_at)
+                SELECT d.id, @businessId, @mode, @type, d.payload, d.customer_id, @now FROM drafted d ORDER BY d.position
                 RETURNING id
             )
             INSERT INTO webhook_deliveries (id, business_id, mode, event_id, endpoint_id, next_attempt_at, created_at)
@@ -59,6 +60,7 @@ public sealed class WebhookOutbox(TimeProvider clock)
             {
                 ids = drafts.Select(d => d.EventId).ToArray(),
                 payloads = drafts.Select(d => d.Payload).ToArray(),
+                customerIds = drafts.Select(d => d.CustomerId).ToArray(),
                 businessId = tenant.BusinessId,
                 mode = tenant.ModeText,
                 type,
@@ -92,24 +94,35 @@ public sealed class WebhookOutbox(TimeProvider clock)
             ["timestamp"] = JsonSerializer.SerializeToNode(now, ApiJson.Options),
             ["data"] = dataNode,
         };
-        return new WebhookDraft(Ids.New(Ids.WebhookEvent), type, envelope.ToJsonString(ApiJson.Options), now);
+        return new WebhookDraft(Ids.New(Ids.WebhookEvent), type, envelope.ToJsonString(ApiJson.Options), CustomerOf(dataNode), now);
     }
+
+    /// <summary>
+    /// The customer the event is about, for the Activity readers, from the paths migration 0026 backfilled from:
+    /// <c>data.customer.customer_id</c> (Payment, Subscription, Refund, Dispute), else <c>data.customer_id</c>
+    /// (LicenseKey, CreditLedgerEntry); null if neither.
+    /// </summary>
+    private static string? CustomerOf(JsonObject data) =>
+        data["customer"] is JsonObject customer && customer["customer_id"] is JsonValue nested && nested.TryGetValue<string>(out var id) ? id
+        : data["customer_id"] is JsonValue flat && flat.TryGetValue<string>(out var flatId) ? flatId
+        : null;
 }
 
-/// <summary>An event's row, ready to insert: its id, type, exact envelope text and time.</summary>
-public sealed record WebhookDraft(string EventId, string Type, string Payload, DateTime CreatedAt)
+/// <summary>An event's row, ready to insert: its id, type, exact envelope text, the customer it is about and time.</summary>
+public sealed record WebhookDraft(string EventId, string Type, string Payload, string? CustomerId, DateTime CreatedAt)
 {
     /// <summary>
     /// Two CTEs (<c>webhook_event</c>, <c>webhook_delivery</c>) that write the event, and one pending delivery per
     /// endpoint that wants it, once per row of <paramref name="source"/> (a CTE or table expression yielding
     /// one row when the change happened, none when it was refused). <paramref name="payload"/> is the SQL of
-    /// the envelope text, <c>@webhookPayload</c> or an expression over it and the source.
+    /// the envelope text, <c>@webhookPayload</c> or an expression over it and the source that leaves the customer as it is
+    /// (the event's <c>customer_id</c> is the draft's).
     /// Parameters: <see cref="AddParameters"/>, plus <c>@businessId</c> and <c>@mode</c>.
     /// </summary>
     public static string Ctes(string source, string payload) => $"""
         webhook_event AS (
-            INSERT INTO webhook_events (id, business_id, mode, type, payload, created_at)
-            SELECT @webhookEventId, @businessId, @mode, @webhookType, {payload}, @webhookNow
+            INSERT INTO webhook_events (id, business_id, mode, type, payload, customer_id, created_at)
+            SELECT @webhookEventId, @businessId, @mode, @webhookType, {payload}, @webhookCustomerId, @webhookNow
             FROM {source}
             RETURNING id
         ),
@@ -127,6 +140,7 @@ public sealed record WebhookDraft(string EventId, string Type, string Payload, D
         parameters.Add("webhookEventId", EventId);
         parameters.Add("webhookType", Type);
         parameters.Add("webhookPayload", Payload);
+        parameters.Add("webhookCustomerId", CustomerId, System.Data.DbType.String);
         parameters.Add("webhookNow", CreatedAt);
         parameters.Add("businessId", tenant.BusinessId);
         parameters.Add("mode", tenant.ModeText);

@@ -57,10 +57,7 @@ public static class CustomerActivity
 {
     public const int Size = 25;
 
-    /// <summary>The envelope's customer, exactly as the 0018 indexes compute it (any query on it must spell it so).</summary>
-    public const string EventCustomer = "coalesce((payload::jsonb) #>> '{data,customer,customer_id}', (payload::jsonb) #>> '{data,customer_id}')";
-
-    private static readonly string Sql = $"""
+    private const string Sql = """
         WITH branches AS (
             (SELECT p.created_at AS at, p.id, 'payment' AS kind, p.status, p.total_amount AS amount, p.currency, NULL::text AS text, p.subscription_id AS reference
              FROM payments p
@@ -80,7 +77,7 @@ public static class CustomerActivity
             UNION ALL
             (SELECT e.created_at, e.id, 'subscription_change', NULL, NULL, NULL, e.type, (e.payload::jsonb) -> 'data' ->> 'subscription_id'
              FROM webhook_events e
-             WHERE e.business_id = @businessId AND e.mode = @mode AND {EventCustomer} = @customerId AND e.type LIKE 'subscription.%'
+             WHERE e.business_id = @businessId AND e.mode = @mode AND e.customer_id = @customerId AND e.type LIKE 'subscription.%'
                AND (e.created_at, e.id) < (@at, @id)
              ORDER BY e.created_at DESC, e.id DESC LIMIT @limit)
             UNION ALL
@@ -104,12 +101,12 @@ public static class CustomerActivity
             (SELECT e.created_at, d.id, 'webhook_delivery', d.status, NULL, NULL, e.type, ep.url
              FROM (
                  (SELECT id, type, created_at FROM webhook_events ev
-                  WHERE ev.business_id = @businessId AND ev.mode = @mode AND {EventCustomer} = @customerId AND ev.created_at < @at
+                  WHERE ev.business_id = @businessId AND ev.mode = @mode AND ev.customer_id = @customerId AND ev.created_at < @at
                     AND EXISTS (SELECT 1 FROM webhook_deliveries x WHERE x.event_id = ev.id)
                   ORDER BY ev.created_at DESC, ev.id DESC LIMIT @limit)
                  UNION ALL
                  (SELECT id, type, created_at FROM webhook_events ev
-                  WHERE ev.business_id = @businessId AND ev.mode = @mode AND {EventCustomer} = @customerId AND ev.created_at = @at)
+                  WHERE ev.business_id = @businessId AND ev.mode = @mode AND ev.customer_id = @customerId AND ev.created_at = @at)
              ) e
              JOIN webhook_deliveries d ON d.event_id = e.id AND d.business_id = @businessId AND d.mode = @mode
              JOIN webhook_endpoints ep ON ep.id = d.endpoint_id

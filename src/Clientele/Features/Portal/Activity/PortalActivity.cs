@@ -35,7 +35,7 @@ public static class PortalActivity
 {
     public const int Size = 25;
 
-    private static readonly string Sql = $"""
+    private const string Sql = """
         WITH subs AS MATERIALIZED (
             SELECT id FROM subscriptions WHERE business_id = @businessId AND mode = @mode AND customer_id = @customerId
         ),
@@ -60,7 +60,7 @@ public static class PortalActivity
                     (SELECT pr.name FROM subscriptions s JOIN products pr ON pr.id = s.product_id
                      WHERE s.id = (e.payload::jsonb) -> 'data' ->> 'subscription_id' AND s.business_id = @businessId AND s.mode = @mode)
              FROM webhook_events e
-             WHERE e.business_id = @businessId AND e.mode = @mode AND {CustomerActivity.EventCustomer} = @customerId
+             WHERE e.business_id = @businessId AND e.mode = @mode AND e.customer_id = @customerId
                AND e.type IN ('subscription.on_hold', 'subscription.failed', 'subscription.expired')
                AND (e.created_at, e.id) < (@at, @id)
              ORDER BY e.created_at DESC, e.id DESC LIMIT @limit)
