@@ -56,17 +56,38 @@ prepare() {
 }
 
 now_utc() { sql -tAc "SELECT now()"; }
+# The machine's CPU time (all cores, /proc/stat jiffies): "busy steal idle", so a run reads as CPU per renewal and
+# how busy the cores were, not only as wall-clock time (a second renewer cannot help cores already busy).
+cpu_snapshot() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8, $9, $5 + $6 }' /proc/stat; }
+# TOP_STATEMENTS=1 (as root, with pg_stat_statements in shared_preload_libraries): the statements that took the
+# database's time in each run, most first.
+statements_reset() {
+  [ "${TOP_STATEMENTS:-0}" = 1 ] || return 0
+  runuser -u postgres -- psql -p "$pg_port" -d "$db" -X -q -c "CREATE EXTENSION IF NOT EXISTS pg_stat_statements" -c "SELECT pg_stat_statements_reset()" >/dev/null
+}
+statements_top() { # label
+  [ "${TOP_STATEMENTS:-0}" = 1 ] || return 0
+  echo "$1: statements by total time (ms total, calls, ms per call, rows, text):" >&2
+  runuser -u postgres -- psql -p "$pg_port" -d "$db" -X -q -tA -F ' | ' -c "
+    SELECT round(total_exec_time), calls, round((total_exec_time / calls)::numeric, 2), rows, left(regexp_replace(query, '\s+', ' ', 'g'), 150)
+    FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+    ORDER BY total_exec_time DESC LIMIT ${TOP_STATEMENTS_LIMIT:-15}" >&2
+}
+cpu_since() { # "busy steal idle" at the start, subscriptions renewed -> "busy % | steal % | CPU ms per renewal"
+  local b0 s0 i0 b1 s1 i1; read -r b0 s0 i0 <<<"$1"; read -r b1 s1 i1 < <(cpu_snapshot)
+  python3 -c "b, s, i, n = $b1 - $b0, $s1 - $s0, $i1 - $i0, max(1, $2); t = max(1, b + s + i); print(f'{100 * b / t:.0f} % | {100 * s / t:.0f} % | {b * 10 / n:.1f}')"
+}
 elapsed_since() { sql -tAc "SELECT round(extract(epoch FROM clock_timestamp() - '$1'::timestamptz)::numeric, 1)"; }
 
 # Checks one run and appends a row to the result table; exits non-zero on any violation.
 verify() {
-  local label="$1" procs="$2" started="$3" seconds="$4"
+  local label="$1" procs="$2" started="$3" seconds="$4" cpu="$5"
   read -r subs charges periods_twice subs_twice keys_twice successes_twice renewed failed processing in_flight still_due ahead on_hold \
     expected_hold paid failed_charged off_ledger invoices < <(sql -tA -F ' ' -v started="$started" -f bench/subscriptions/verify.sql)
   local rate
   rate="$(python3 -c "print(f'{$charges / $seconds:,.0f}')")"
-  printf '| %s | %s | %s | %s | **%s** | %s | %s | %s | %s |\n' "$label" "$procs" "$count" "$seconds" "$rate" "$renewed" "$on_hold" \
-    "$periods_twice / $subs_twice / $successes_twice" "$off_ledger" >> "$work/table.md"
+  printf '| %s | %s | %s | %s | **%s** | %s | %s | %s | %s | %s |\n' "$label" "$procs" "$count" "$seconds" "$rate" "$renewed" "$on_hold" \
+    "$periods_twice / $subs_twice / $successes_twice" "$off_ledger" "$cpu" >> "$work/table.md"
   local problems=()
   [ "$charges" -eq "$subs" ] || problems+=("$charges renewal charges for $subs subscriptions")
   [ "$periods_twice" -eq 0 ] && [ "$subs_twice" -eq 0 ] || problems+=("DOUBLE CHARGE: $periods_twice periods / $subs_twice subscriptions charged twice")
@@ -92,6 +113,8 @@ run_cli() {
   prepare
   step "$label: $n × 'subscriptions renew' over $count due subscriptions"
   local started; started="$(now_utc)"
+  statements_reset
+  local cpu; cpu="$(cpu_snapshot)"
   local cli_pids=()
   for i in $(seq 1 "$n"); do
     cli subscriptions renew --json >"$work/cli-$i.json" 2>"$work/cli-$i.err" &
@@ -100,8 +123,10 @@ run_cli() {
   pids+=("${cli_pids[@]}")
   for pid in "${cli_pids[@]}"; do wait "$pid" || { cat "$work"/cli-*.err >&2; exit 1; }; done
   local seconds; seconds="$(elapsed_since "$started")"
+  cpu="$(cpu_since "$cpu" "$count")"
   for i in $(seq 1 "$n"); do echo "  process $i: $(cat "$work/cli-$i.json")" >&2; done
-  verify "$label" "$n CLI" "$started" "$seconds"
+  verify "$label" "$n CLI" "$started" "$seconds" "$cpu"
+  statements_top "$label"
 }
 
 # (c): N servers with their renewal workers (polling every second); done when nothing is due or in flight.
@@ -110,6 +135,8 @@ run_servers() {
   prepare
   step "$label: $n servers (renewal workers) over $count due subscriptions"
   local started; started="$(now_utc)"
+  statements_reset
+  local cpu; cpu="$(cpu_snapshot)"
   local server_pids=()
   for i in $(seq 1 "$n"); do
     (cd "$server_dir" && Subscriptions__PollInterval=00:00:01 exec dotnet Clientele.dll --urls "http://127.0.0.1:$((port + i - 1))") >"$work/server-$i.log" 2>&1 &
@@ -127,14 +154,16 @@ run_servers() {
     [ "$SECONDS" -lt "$limit" ] || { echo "gave up after an hour" >&2; exit 1; }
   done
   local seconds; seconds="$(elapsed_since "$started")"
+  cpu="$(cpu_since "$cpu" "$count")"
   for pid in "${server_pids[@]}"; do kill "$pid"; wait "$pid" 2>/dev/null || true; done
   grep -h "fail\|crit" "$work"/server-*.log >&2 || true
-  verify "$label" "$n servers" "$started" "$seconds"
+  verify "$label" "$n servers" "$started" "$seconds" "$cpu"
+  statements_top "$label"
 }
 
 failures=0
-echo "| run | processes | due | seconds | renewals/s | renewed | on hold | charged twice (periods / subscriptions / at processor) | wallets ≠ ledger |" > "$work/table.md"
-echo "|---|---|---|---|---|---|---|---|---|" >> "$work/table.md"
+echo "| run | processes | due | seconds | renewals/s | renewed | on hold | charged twice (periods / subscriptions / at processor) | wallets ≠ ledger | cores busy | steal | CPU ms per renewal (machine) |" > "$work/table.md"
+echo "|---|---|---|---|---|---|---|---|---|---|---|---|" >> "$work/table.md"
 for run in $runs; do
   case "$run" in
     one) run_cli "(a) one CLI process" 1 ;;
