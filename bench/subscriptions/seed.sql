@@ -58,7 +58,9 @@ FROM seed;
 -- on them: against empty, never-analysed tables the renewal's statements are planned as if the business had one
 -- payment, cached so by the prepared statements, and each batch then scans every row the run has written so far
 -- (seen in the plans: 20,000 renewals ran at ~280/s in runs where autovacuum had not analysed them in time, ~500/s
--- where it had).
+-- where it had). Statistics first, as above (the history's foreign-key checks).
+ANALYZE payment_methods, wallets, wallet_ledger_entries, subscriptions;
+
 INSERT INTO payments (id, business_id, mode, customer_id, subscription_id, status, currency, total_amount, tax, refunded_amount, billing, metadata,
     payment_method_id, card_network, card_type, card_last_four, processor_charge_id, retry_attempt, is_update_payment_method,
     digital_products_delivered, created_at, updated_at)
@@ -66,6 +68,8 @@ SELECT 'pay_bench' || lpad(g::text, 9, '0'), :'bus', 'test', customer_id, subscr
        method_id, 'VISA', 'credit', CASE WHEN declines THEN '0002' ELSE '4242' END, 'ch_bench' || lpad(g::text, 9, '0'), 0, false,
        false, anchor - interval '1 month', anchor - interval '1 month'
 FROM seed;
+
+ANALYZE payments;
 
 INSERT INTO payment_line_items (payment_id, product_id, business_id, mode, position, name, quantity, unit_amount, discount_amount, amount, tax, refunded_amount)
 SELECT 'pay_bench' || lpad(g::text, 9, '0'), 'pdt_bench_monthly', :'bus', 'test', 0, 'Bench Monthly', 1, 1000, 0, 1000, 0, 0 FROM seed;

@@ -6,6 +6,7 @@ using Npgsql;
 namespace Clientele.Tests.Subscriptions;
 
 /// <summary>The background worker itself: a server started with it on renews a due subscription without being asked.</summary>
+[Collection(nameof(RenewalWorkerTests))]
 public sealed class RenewalWorkerTests(AppFixture app)
 {
     private sealed class WorkerServer : AppFixture
@@ -45,3 +46,11 @@ public sealed class RenewalWorkerTests(AppFixture app)
         Assert.True(SubscriptionDriver.Date(await driver.GetAsync(id), "next_billing_date") > DateTime.UtcNow);
     }
 }
+
+/// <summary>
+/// Alone: the worker renews whatever is due in every business, so a test running beside it that makes its own
+/// subscriptions due by the real clock and renews them itself (<c>SubscriptionsRenewCliTests</c>) found them
+/// already renewed.
+/// </summary>
+[CollectionDefinition(nameof(RenewalWorkerTests), DisableParallelization = true)]
+public sealed class RenewalWorkerCollection;

@@ -454,21 +454,14 @@ public sealed class SubscriptionCharges(
         var subscriptions = (await SubscriptionStore.FindManyAsync(connection, transaction, tenant, [.. renewals.Select(r => r.Charge.SubscriptionId)], cancellationToken, forUpdate: true))
             .ToDictionary(s => s.Id);
         await connection.ExecuteAsync(new CommandDefinition("""
-            UPDATE subscription_charges SET status = 'succeeded', is_due = false, finished_at = @now WHERE id = ANY (@chargeIds) AND business_id = @businessId AND mode = @mode;
-            UPDATE subscriptions s SET charge_in_flight = NULL, updated_at = @now
-            FROM unnest(@subscriptionIds::text[], @chargeIds::text[]) AS v(id, charge_id)
-            WHERE s.id = v.id AND s.business_id = @businessId AND s.mode = @mode AND s.charge_in_flight = v.charge_id;
+            UPDATE subscription_charges SET status = 'succeeded', is_due = false, finished_at = @now WHERE id = ANY (@chargeIds) AND business_id = @businessId AND mode = @mode
             """,
-            new
-            {
-                chargeIds = renewals.Select(r => r.Charge.Id).ToArray(),
-                subscriptionIds = renewals.Select(r => r.Charge.SubscriptionId).ToArray(),
-                businessId = tenant.BusinessId,
-                mode = tenant.ModeText,
-                now,
-            }, transaction, cancellationToken: cancellationToken));
+            new { chargeIds = renewals.Select(r => r.Charge.Id).ToArray(), businessId = tenant.BusinessId, mode = tenant.ModeText, now },
+            transaction, cancellationToken: cancellationToken));
         var issued = await payments.RecordManySucceededAsync(connection, transaction, tenant, [.. renewals.Select(r => (r.Charge.PaymentId, r.ProcessorChargeId))], now, cancellationToken);
-        await transitions.OnRenewedManyAsync(connection, transaction, tenant, [.. renewals.Select(r => (subscriptions[r.Charge.SubscriptionId], r.Charge.PaymentId))], now, cancellationToken);
+        // The subscriptions' charge_in_flight is released by the same statement that advances their period (one new row version each).
+        await transitions.OnRenewedManyAsync(connection, transaction, tenant,
+            [.. renewals.Select(r => (subscriptions[r.Charge.SubscriptionId], r.Charge.PaymentId, r.Charge.Id))], now, cancellationToken);
         await payments.NumberInvoicesAndQueueReceiptsAsync(connection, transaction, tenant, issued, now, cancellationToken);
     }
 

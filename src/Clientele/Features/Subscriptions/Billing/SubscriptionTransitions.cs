@@ -41,25 +41,32 @@ public sealed class SubscriptionTransitions(SubscriptionEvents events, Subscript
 
     /// <summary>
     /// <see cref="OnSucceededAsync"/> for several paid renewals of one tenant whose rows the caller holds locked: each
-    /// moves to its next period (guarded by the period, as in <see cref="AdvancePeriodAsync"/>), gets
-    /// <c>subscription.renewed</c> and the keys its payment calls for, in a fixed number of statements.
+    /// lets go of its finished charge (<c>charge_in_flight</c>, guarded by the charge) and moves to its next period
+    /// (guarded by the period, as in <see cref="AdvancePeriodAsync"/>) in one update — each guard deciding its own
+    /// columns — then gets <c>subscription.renewed</c> and the keys its payment calls for, in a fixed number of statements.
     /// </summary>
-    public async Task OnRenewedManyAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Tenant tenant, IReadOnlyList<(Subscription Subscription, string PaymentId)> renewed, DateTime now, CancellationToken cancellationToken)
+    public async Task OnRenewedManyAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Tenant tenant, IReadOnlyList<(Subscription Subscription, string PaymentId, string ChargeId)> renewed, DateTime now, CancellationToken cancellationToken)
     {
         if (renewed.Count == 0)
         {
             return;
         }
         await connection.ExecuteAsync(new CommandDefinition("""
-            UPDATE subscriptions s SET next_period = v.k + 1, previous_billing_date = s.next_billing_date, next_billing_date = v.next_date, updated_at = @now
-            FROM unnest(@ids::text[], @ks::int[], @nextDates::timestamptz[]) AS v(id, k, next_date)
-            WHERE s.id = v.id AND s.business_id = @businessId AND s.mode = @mode AND s.next_period = v.k
+            UPDATE subscriptions s SET
+                charge_in_flight = CASE WHEN s.charge_in_flight = v.charge_id THEN NULL ELSE s.charge_in_flight END,
+                next_period = CASE WHEN s.next_period = v.k THEN v.k + 1 ELSE s.next_period END,
+                previous_billing_date = CASE WHEN s.next_period = v.k THEN s.next_billing_date ELSE s.previous_billing_date END,
+                next_billing_date = CASE WHEN s.next_period = v.k THEN v.next_date ELSE s.next_billing_date END,
+                updated_at = @now
+            FROM unnest(@ids::text[], @ks::int[], @nextDates::timestamptz[], @chargeIds::text[]) AS v(id, k, next_date, charge_id)
+            WHERE s.id = v.id AND s.business_id = @businessId AND s.mode = @mode AND (s.next_period = v.k OR s.charge_in_flight = v.charge_id)
             """,
             new
             {
                 ids = renewed.Select(r => r.Subscription.Id).ToArray(),
                 ks = renewed.Select(r => r.Subscription.NextPeriod).ToArray(),
                 nextDates = renewed.Select(r => r.Subscription.PeriodStart(r.Subscription.NextPeriod + 1)).ToArray(),
+                chargeIds = renewed.Select(r => r.ChargeId).ToArray(),
                 now,
                 businessId = tenant.BusinessId,
                 mode = tenant.ModeText,
