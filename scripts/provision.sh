@@ -54,24 +54,13 @@ fi
 
 psql_admin() { as_postgres psql -p "$PG_PORT" -X -q -v ON_ERROR_STOP=1 "$@"; }
 
-# The test suite runs several servers at once (each with its own pool); Debian's default of 100
-# connections is too tight for it. Raised once, with a restart (settings read only at start).
-MIN_CONNECTIONS=300
-if [ "$(psql_admin -tAc "SHOW max_connections")" -lt "$MIN_CONNECTIONS" ]; then
-  log "Raising PostgreSQL max_connections to $MIN_CONNECTIONS (restart)"
-  psql_admin -c "ALTER SYSTEM SET max_connections = $MIN_CONNECTIONS"
-  as_root pg_ctlcluster "$PG_VERSION" main restart
-  for _ in $(seq 1 60); do
-    pg_isready -q -h "$PG_HOST" -p "$PG_PORT" && break
-    sleep 0.5
-  done
-fi
-
-# Debian's defaults keep 128 MB of pages in shared memory and checkpoint every 1 GB of WAL: under the product's
-# write bursts (a renewal run writes payments, invoices, events and e-mails for every subscription due) backends
-# evicted dirty pages themselves and a checkpoint every few seconds made each page's next change write the whole
-# page to the WAL again (bench/README.md, "Subscription renewals"). A quarter of the memory up to 1 GB of buffers,
-# checkpoints every 4 GB of WAL or 15 minutes. Raised once, with a restart; a setting already higher is kept.
+# Server settings, raised once (a setting already higher is kept) and read at start, so one restart if any changed:
+# - max_connections: the test suite runs several servers at once (each with its own pool); Debian's 100 is too tight.
+# - Debian's defaults keep 128 MB of pages in shared memory and checkpoint every 1 GB of WAL: under the product's
+#   write bursts (a renewal run writes payments, invoices, events and e-mails for every subscription due) backends
+#   evicted dirty pages themselves and a checkpoint every few seconds made each page's next change write the whole
+#   page to the WAL again (bench/README.md, "Subscription renewals"). A quarter of the memory up to 1 GB of buffers,
+#   checkpoints every 4 GB of WAL or 15 minutes.
 mem_mb="$(awk '/^MemTotal/ { print int($2 / 1024) }' /proc/meminfo)"
 want_buffers_mb=$(( mem_mb / 4 > 1024 ? 1024 : (mem_mb / 4 < 128 ? 128 : mem_mb / 4) ))
 restart=0
@@ -82,6 +71,7 @@ raise() { # setting, wanted value in the setting's own unit (8kB pages, MB, s), 
     restart=1
   fi
 }
+raise max_connections 300 300
 raise shared_buffers $(( want_buffers_mb * 128 )) "${want_buffers_mb}MB"
 raise max_wal_size 4096 4GB
 raise checkpoint_timeout 900 15min
