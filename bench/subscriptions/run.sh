@@ -77,6 +77,9 @@ cpu_since() { # "busy steal idle" at the start, subscriptions renewed -> "busy %
   local b0 s0 i0 b1 s1 i1; read -r b0 s0 i0 <<<"$1"; read -r b1 s1 i1 < <(cpu_snapshot)
   python3 -c "b, s, i, n = $b1 - $b0, $s1 - $s0, $i1 - $i0, max(1, $2); t = max(1, b + s + i); print(f'{100 * b / t:.0f} % | {100 * s / t:.0f} % | {b * 10 / n:.1f}')"
 }
+# Lines of "user system" seconds, one per renewer process -> the renewers' CPU ms per renewal (the rest of the machine's is
+# mostly PostgreSQL's).
+renewer_ms() { awk -v n="$count" '{ t += $1 + $2 } END { printf "%.1f", t * 1000 / (n > 0 ? n : 1) }'; }
 elapsed_since() { sql -tAc "SELECT round(extract(epoch FROM clock_timestamp() - '$1'::timestamptz)::numeric, 1)"; }
 
 # Checks one run and appends a row to the result table; exits non-zero on any violation.
@@ -117,7 +120,7 @@ run_cli() {
   local cpu; cpu="$(cpu_snapshot)"
   local cli_pids=()
   for i in $(seq 1 "$n"); do
-    cli subscriptions renew --json >"$work/cli-$i.json" 2>"$work/cli-$i.err" &
+    (cd "$server_dir" && exec /usr/bin/time -f '%U %S' -o "$work/cli-$i.time" dotnet Clientele.dll subscriptions renew --json) >"$work/cli-$i.json" 2>"$work/cli-$i.err" &
     cli_pids+=("$!")
   done
   pids+=("${cli_pids[@]}")
@@ -125,6 +128,7 @@ run_cli() {
   local seconds; seconds="$(elapsed_since "$started")"
   cpu="$(cpu_since "$cpu" "$count")"
   for i in $(seq 1 "$n"); do echo "  process $i: $(cat "$work/cli-$i.json")" >&2; done
+  cpu="$cpu | $(cat "$work"/cli-*.time | renewer_ms)"
   verify "$label" "$n CLI" "$started" "$seconds" "$cpu"
   statements_top "$label"
 }
@@ -155,6 +159,9 @@ run_servers() {
   done
   local seconds; seconds="$(elapsed_since "$started")"
   cpu="$(cpu_since "$cpu" "$count")"
+  # The servers' own CPU (user and system ticks of each dotnet process, read before they stop).
+  cpu="$cpu | $(for pid in "${server_pids[@]}"; do
+    awk '{ printf "%.2f %.2f\n", $14 / 100, $15 / 100 }' "/proc/$pid/stat"; done | renewer_ms)"
   for pid in "${server_pids[@]}"; do kill "$pid"; wait "$pid" 2>/dev/null || true; done
   grep -h "fail\|crit" "$work"/server-*.log >&2 || true
   verify "$label" "$n servers" "$started" "$seconds" "$cpu"
@@ -162,8 +169,8 @@ run_servers() {
 }
 
 failures=0
-echo "| run | processes | due | seconds | renewals/s | renewed | on hold | charged twice (periods / subscriptions / at processor) | wallets ≠ ledger | cores busy | steal | CPU ms per renewal (machine) |" > "$work/table.md"
-echo "|---|---|---|---|---|---|---|---|---|---|---|---|" >> "$work/table.md"
+echo "| run | processes | due | seconds | renewals/s | renewed | on hold | charged twice (periods / subscriptions / at processor) | wallets ≠ ledger | cores busy | steal | CPU ms per renewal (machine) | of which the renewers' |" > "$work/table.md"
+echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|" >> "$work/table.md"
 for run in $runs; do
   case "$run" in
     one) run_cli "(a) one CLI process" 1 ;;

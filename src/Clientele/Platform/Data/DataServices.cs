@@ -46,6 +46,13 @@ public static class DataServices
                 // rather than change, so a rolling upgrade does not meet it.
                 dataSource.ConnectionStringBuilder.MaxAutoPrepare = options.MaxAutoPrepare;
             }
+            if (!given.ContainsKey("SSL Mode") && !given.ContainsKey("SslMode") && IsLoopback(dataSource.ConnectionStringBuilder.Host))
+            {
+                // Npgsql's default (Prefer) would speak TLS to a PostgreSQL on this machine (Debian turns ssl on), and
+                // both sides would encrypt every round trip for nothing: only root can read loopback traffic, and root
+                // can read the database's files. Any other host keeps Npgsql's default; an SSL Mode given here wins.
+                dataSource.ConnectionStringBuilder.SslMode = SslMode.Disable;
+            }
             if (!given.ContainsKey("Timeout"))
             {
                 dataSource.ConnectionStringBuilder.Timeout = Math.Max(1, (int)options.ConnectionWait.TotalSeconds);
@@ -65,4 +72,22 @@ public static class DataServices
         builder.Services.AddHostedService<MigrateOnStartup>();
         return builder;
     }
+
+    /// <summary>True when every host the connection string names is this machine (127.0.0.0/8, ::1, localhost, or a Unix socket directory).</summary>
+    public static bool IsLoopback(string? hosts) =>
+        !string.IsNullOrWhiteSpace(hosts) && hosts.Split(',').All(entry =>
+        {
+            var host = entry.Trim();
+            // A host may carry its port ("127.0.0.1:5433", "[::1]:5433").
+            if (host.StartsWith('['))
+            {
+                host = host[1..Math.Max(1, host.IndexOf(']'))];
+            }
+            else if (host.Count(c => c == ':') == 1)
+            {
+                host = host[..host.IndexOf(':')];
+            }
+            return host.StartsWith('/') || host.Equals("localhost", StringComparison.OrdinalIgnoreCase)
+                || (System.Net.IPAddress.TryParse(host, out var address) && System.Net.IPAddress.IsLoopback(address));
+        });
 }
