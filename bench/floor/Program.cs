@@ -26,6 +26,11 @@ if (!new System.Data.Common.DbConnectionStringBuilder { ConnectionString = conne
     connectionString.MaxPoolSize = 30; // the product's default (Database:MaxPoolSize)
 }
 connectionString.NoResetOnClose = true; // as the product sets it (Platform/Data/DataServices.cs)
+if (!new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString.ConnectionString }.ContainsKey("SSL Mode")
+    && (connectionString.Host == "localhost" || (System.Net.IPAddress.TryParse(connectionString.Host, out var address) && System.Net.IPAddress.IsLoopback(address))))
+{
+    connectionString.SslMode = SslMode.Disable; // as the product does for a PostgreSQL on this machine
+}
 if (!new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString.ConnectionString }.ContainsKey("Max Auto Prepare"))
 {
     connectionString.MaxAutoPrepare = 200; // the product's default (Database:MaxAutoPrepare)
