@@ -58,6 +58,21 @@ public sealed class ProcessorTests(AppFixture app)
     }
 
     [Fact]
+    public async Task One_key_sent_at_once_from_many_callers_is_charged_once()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var (tenant, card) = await TokenizeAsync("4242424242424242");
+        var charges = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ =>
+            Processor.ChargeAsync(tenant, new ChargeRequest(card.Token, Money.Of(700, "USD"), "same-key"), ct)));
+        Assert.All(charges, c => Assert.Equal(charges[0], c));
+        Assert.True(charges[0].Succeeded);
+        Assert.Equal(charges[0], await Processor.FindChargeAsync(tenant, "same-key", ct));
+
+        await Assert.ThrowsAsync<ArgumentException>(() => Processor.ChargeAsync(tenant, new ChargeRequest("tok_unknown", Money.Of(700, "USD"), "other-key"), ct));
+        Assert.Null(await Processor.FindChargeAsync(tenant, "other-key", ct));
+    }
+
+    [Fact]
     public async Task Refunds_are_idempotent_and_never_exceed_the_charge()
     {
         var ct = TestContext.Current.CancellationToken;

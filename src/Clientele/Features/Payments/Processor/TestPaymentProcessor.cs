@@ -53,59 +53,61 @@ public sealed class TestPaymentProcessor(NpgsqlDataSource dataSource, TimeProvid
         await ApplyFaultAsync(tenant, beforeWork: true, cancellationToken);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        // The card row lock serialises charges on one card, so a key is decided once and
-        // "succeed once" cards cannot succeed twice under concurrency. The key is looked up by the
-        // next statement of the same round trip, whose snapshot is taken once the lock is held.
-        // Its commit does not wait for the WAL flush: whoever acts on the answer records it in a later transaction
-        // whose own (synchronous) commit flushes the WAL past this one, so a crash can lose a charge only while
-        // nothing has been recorded of it yet (and then a lookup by its key finds no charge, and none was made).
-        // A flush per charge was the largest wait of a renewal batch (bench/README.md).
+        // One round trip decides and records the charge; the commit is the second. The card row lock serialises
+        // charges on one card, so a key is decided once and a "succeed once" card cannot succeed twice under
+        // concurrency: the statement after the lock takes its snapshot once the lock is held, so it sees what the
+        // previous holder committed (an earlier charge with this key, the card's count of successes). The count is
+        // kept for the cards whose behaviour reads it. The commit does not wait for the WAL flush: whoever acts on
+        // the answer records it in a later transaction whose own (synchronous) commit flushes the WAL past this one,
+        // so a crash can lose a charge only while nothing has been recorded of it yet (and then a lookup by its key
+        // finds no charge, and none was made). A flush per charge was the largest wait of a renewal batch (bench/README.md).
         await using var reads = await connection.QueryMultipleAsync(new CommandDefinition($"""
             SET LOCAL synchronous_commit = off;
-            SELECT behaviour, successful_charges FROM test_processor_cards WHERE token = @Token AND business_id = @businessId AND mode = @mode FOR UPDATE;
-            {FindSql}
-            """, new { request.Token, businessId = tenant.BusinessId, mode = tenant.ModeText, key = request.IdempotencyKey }, transaction, cancellationToken: cancellationToken));
-        var card = await reads.ReadSingleOrDefaultAsync<(string Behaviour, int SuccessfulCharges)>();
-        var found = await reads.ReadSingleOrDefaultAsync<(string Id, string Status, string? FailureCode)>();
-        if (card.Behaviour is null)
-        {
-            throw new ArgumentException("Unknown card token for this tenant.", nameof(request));
-        }
-        if (found.Id is not null)
-        {
-            await transaction.CommitAsync(cancellationToken);
-            return new ChargeResult(found.Id, found.Status == "succeeded", found.FailureCode);
-        }
-        var failure = card.Behaviour switch
-        {
-            TestCards.Declined => "card_declined",
-            TestCards.InsufficientFunds => "insufficient_funds",
-            TestCards.SucceedOnce when card.SuccessfulCharges > 0 => "card_declined",
-            _ => null,
-        };
-        var result = new ChargeResult(Ids.New(Ids.ProcessorCharge), failure is null, failure);
-        await connection.ExecuteAsync(new CommandDefinition("""
-            INSERT INTO test_processor_charges (id, business_id, mode, idempotency_key, token, amount, currency, status, failure_code, created_at)
-            VALUES (@id, @businessId, @mode, @key, @token, @amount, @currency, @status, @failure, @now);
-            UPDATE test_processor_cards SET successful_charges = successful_charges + CASE WHEN @status = 'succeeded' THEN 1 ELSE 0 END
-            WHERE token = @token AND business_id = @businessId AND mode = @mode;
+            SELECT behaviour FROM test_processor_cards WHERE token = @token AND business_id = @businessId AND mode = @mode FOR UPDATE;
+            WITH charged AS (
+                INSERT INTO test_processor_charges (id, business_id, mode, idempotency_key, token, amount, currency, status, failure_code, created_at)
+                SELECT @id, c.business_id, c.mode, @key, c.token, @amount, @currency,
+                       CASE WHEN d.failure IS NULL THEN 'succeeded' ELSE 'failed' END, d.failure, @now
+                FROM test_processor_cards c
+                CROSS JOIN LATERAL (SELECT CASE WHEN c.behaviour IN (@declined, @insufficientFunds) THEN c.behaviour
+                                                WHEN c.behaviour = @succeedOnce AND c.successful_charges > 0 THEN @declined END AS failure) d
+                WHERE c.token = @token AND c.business_id = @businessId AND c.mode = @mode
+                  AND NOT EXISTS ({FindSql})
+                RETURNING id, status, failure_code
+            ), counted AS (
+                UPDATE test_processor_cards SET successful_charges = successful_charges + 1
+                WHERE token = @token AND business_id = @businessId AND mode = @mode AND behaviour = @succeedOnce
+                  AND EXISTS (SELECT FROM charged WHERE status = 'succeeded')
+            )
+            SELECT id, status, failure_code, true AS made FROM charged
+            UNION ALL
+            SELECT id, status, failure_code, false FROM ({FindSql}) earlier;
             """,
             new
             {
-                id = result.ChargeId,
+                id = Ids.New(Ids.ProcessorCharge),
                 businessId = tenant.BusinessId,
                 mode = tenant.ModeText,
                 key = request.IdempotencyKey,
                 token = request.Token,
                 amount = request.Amount.Amount,
                 currency = request.Amount.Code,
-                status = result.Succeeded ? "succeeded" : "failed",
-                failure,
+                declined = TestCards.Declined,
+                insufficientFunds = TestCards.InsufficientFunds,
+                succeedOnce = TestCards.SucceedOnce,
                 now = Now,
             }, transaction, cancellationToken: cancellationToken));
+        if (await reads.ReadSingleOrDefaultAsync<string>() is null)
+        {
+            throw new ArgumentException("Unknown card token for this tenant.", nameof(request));
+        }
+        var charge = await reads.ReadSingleAsync<(string Id, string Status, string? FailureCode, bool Made)>();
         await transaction.CommitAsync(cancellationToken);
-        await ApplyFaultAsync(tenant, beforeWork: false, cancellationToken);
-        return result;
+        if (charge.Made)
+        {
+            await ApplyFaultAsync(tenant, beforeWork: false, cancellationToken);
+        }
+        return new ChargeResult(charge.Id, charge.Status == "succeeded", charge.FailureCode);
     }
 
     public async Task<ProcessorRefundResult> RefundAsync(Tenant tenant, ProcessorRefundRequest request, CancellationToken cancellationToken)
