@@ -120,8 +120,10 @@ public sealed class EmailDispatcher(
 
     private async Task RecordFailureAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, DueRow row, string? transport, int attempts, Exception ex, CancellationToken cancellationToken)
     {
-        // A body that cannot be decrypted never will be; other failures (SMTP, network) may pass later.
-        var giveUp = attempts >= MaxAttempts || ex is InvalidDataException or System.Security.Cryptography.CryptographicException;
+        // A body erased before sending never comes back. Everything else may pass later, including a body this process
+        // cannot decrypt: another node may hold the key it was protected with (any node's dispatcher can claim the row
+        // next time), or this one may load it when its key ring refreshes. Only after the last attempt is it given up.
+        var giveUp = attempts >= MaxAttempts || ex is InvalidDataException;
         var next = giveUp ? clock.GetUtcNow().UtcDateTime : clock.GetUtcNow().UtcDateTime + Backoff[attempts - 1];
         // Exception messages from SMTP name the server's reply, never the body; keep them short anyway.
         var error = $"{ex.GetType().Name}: {ex.Message}";
