@@ -128,51 +128,38 @@ public sealed class EmailOutboxTests(AppFixture app)
     public async Task A_body_this_process_cannot_decrypt_waits_for_a_process_that_can()
     {
         // Its own database, so only these two dispatchers see the row.
-        var database = $"clientele_mail_{Guid.NewGuid():N}"[..30];
-        await using (var admin = new NpgsqlConnection(TestSettings.ConnectionString()))
-        {
-            await admin.ExecuteAsync($"CREATE DATABASE {database}");
-        }
-        try
-        {
-            await using var dataSource = NpgsqlDataSource.Create(TestSettings.ConnectionString(database));
-            await new Clientele.Platform.Data.Migrator(dataSource, NullLogger<Clientele.Platform.Data.Migrator>.Instance).MigrateAsync(TestContext.Current.CancellationToken);
-            var clock = new TestClock();
-            // Two nodes whose key rings do not share a key (as two processes before one has loaded the other's key).
-            var keyHolder = new EmailBodyProtector(new EphemeralDataProtectionProvider());
-            var stranger = new EmailBodyProtector(new EphemeralDataProtectionProvider());
-            using var signal = new EmailDispatchSignal();
-            var options = Options.Create(new EmailOptions());
-            var mailbox = new DevMailboxTransport(NullLogger<DevMailboxTransport>.Instance);
-            var selector = new EmailTransportSelector(options, mailbox, NullLoggerFactory.Instance);
-            using var workers = WorkerTestKit.Status(clock);
-            using var strangerNode = new EmailDispatcher(dataSource, selector, stranger, signal, options, clock, workers.Status, NullLogger<EmailDispatcher>.Instance);
-            using var keyHolderNode = new EmailDispatcher(dataSource, selector, keyHolder, signal, options, clock, workers.Status, NullLogger<EmailDispatcher>.Instance);
+        await using var scratch = await ScratchDatabase.CreateAsync("mail");
+        var dataSource = scratch.DataSource;
+        var clock = new TestClock();
+        // Two nodes whose key rings do not share a key (as two processes before one has loaded the other's key).
+        var keyHolder = new EmailBodyProtector(new EphemeralDataProtectionProvider());
+        var stranger = new EmailBodyProtector(new EphemeralDataProtectionProvider());
+        using var signal = new EmailDispatchSignal();
+        var options = Options.Create(new EmailOptions());
+        var mailbox = new DevMailboxTransport(NullLogger<DevMailboxTransport>.Instance);
+        var selector = new EmailTransportSelector(options, mailbox, NullLoggerFactory.Instance);
+        using var workers = WorkerTestKit.Status(clock);
+        using var strangerNode = new EmailDispatcher(dataSource, selector, stranger, signal, options, clock, workers.Status, NullLogger<EmailDispatcher>.Instance);
+        using var keyHolderNode = new EmailDispatcher(dataSource, selector, keyHolder, signal, options, clock, workers.Status, NullLogger<EmailDispatcher>.Instance);
 
-            var id = await new EmailOutbox(dataSource, keyHolder, signal, clock).EnqueueAsync(new EmailScope(null, Mode.Test), Message("keys@example.com", "s"), CancellationToken.None);
-            await using var connection = await dataSource.OpenConnectionAsync(TestContext.Current.CancellationToken);
-            async Task<(string Status, int Attempts, DateTime NextAttemptAt, string? LastError, byte[]? ProtectedBody)> RowAsync() =>
-                await connection.QuerySingleAsync<(string, int, DateTime, string?, byte[]?)>(
-                    "SELECT status, attempts, next_attempt_at, last_error, protected_body FROM email_outbox WHERE id = @id", new { id });
+        var id = await new EmailOutbox(dataSource, keyHolder, signal, clock).EnqueueAsync(new EmailScope(null, Mode.Test), Message("keys@example.com", "s"), CancellationToken.None);
+        await using var connection = await dataSource.OpenConnectionAsync(TestContext.Current.CancellationToken);
+        async Task<(string Status, int Attempts, DateTime NextAttemptAt, string? LastError, byte[]? ProtectedBody)> RowAsync() =>
+            await connection.QuerySingleAsync<(string, int, DateTime, string?, byte[]?)>(
+                "SELECT status, attempts, next_attempt_at, last_error, protected_body FROM email_outbox WHERE id = @id", new { id });
 
-            Assert.Equal(1, await strangerNode.DispatchDueAsync(CancellationToken.None));
-            var row = await RowAsync();
-            Assert.Equal(("pending", 1), (row.Status, row.Attempts));
-            Assert.Contains("Cryptographic", row.LastError, StringComparison.Ordinal);
-            Assert.NotNull(row.ProtectedBody);
-            Assert.InRange(row.NextAttemptAt - clock.GetUtcNow().UtcDateTime, EmailDispatcher.Backoff[0] - TimeSpan.FromSeconds(5), EmailDispatcher.Backoff[0]);
-            Assert.Equal(0, await keyHolderNode.DispatchDueAsync(CancellationToken.None)); // not due before its backoff
+        Assert.Equal(1, await strangerNode.DispatchDueAsync(CancellationToken.None));
+        var row = await RowAsync();
+        Assert.Equal(("pending", 1), (row.Status, row.Attempts));
+        Assert.Contains("Cryptographic", row.LastError, StringComparison.Ordinal);
+        Assert.NotNull(row.ProtectedBody);
+        Assert.InRange(row.NextAttemptAt - clock.GetUtcNow().UtcDateTime, EmailDispatcher.Backoff[0] - TimeSpan.FromSeconds(5), EmailDispatcher.Backoff[0]);
+        Assert.Equal(0, await keyHolderNode.DispatchDueAsync(CancellationToken.None)); // not due before its backoff
 
-            clock.Advance(EmailDispatcher.Backoff[0]);
-            Assert.Equal(1, await keyHolderNode.DispatchDueAsync(CancellationToken.None));
-            row = await RowAsync();
-            Assert.Equal(("sent", 2), (row.Status, row.Attempts));
-        }
-        finally
-        {
-            NpgsqlConnection.ClearAllPools();
-            await ScratchDatabase.DropAsync(database);
-        }
+        clock.Advance(EmailDispatcher.Backoff[0]);
+        Assert.Equal(1, await keyHolderNode.DispatchDueAsync(CancellationToken.None));
+        row = await RowAsync();
+        Assert.Equal(("sent", 2), (row.Status, row.Attempts));
     }
 
     [Fact]
