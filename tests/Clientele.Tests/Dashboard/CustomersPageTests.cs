@@ -29,7 +29,9 @@ public sealed class CustomersPageTests(AppFixture app, BrowserFixture browser)
         var page = await context.NewPageAsync();
         await page.GotoAsync($"{app.BaseAddress.ToString().TrimEnd('/')}{link}");
         await page.GetByRole(AriaRole.Button, new() { Name = "Continue" }).ClickAsync();
-        await page.WaitForURLAsync(new Regex("/dashboard/customers$"));
+        // A web-first assertion rather than WaitForURLAsync: it does not hang on the page's load event (this wait once
+        // ran out at 30 s on a loaded machine), and a miss names the address the browser is at instead.
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("/dashboard/customers$"));
 
         var table = page.GetByRole(AriaRole.Table, new() { Name = "Customers of Customers Page Co" });
         await Assertions.Expect(page.GetByRole(AriaRole.Status).Filter(new() { HasText = "Showing 1–10 of 13" })).ToBeVisibleAsync();

@@ -18,6 +18,7 @@ public static class HostedPages
             options.Conventions.AddPageRoute("/Checkout/Pay", "test/checkout/{sessionId}");
             options.Conventions.AddPageRoute("/Checkout/Receipt", "test/checkout/{sessionId}/receipt");
         });
+        builder.Services.AddSingleton<PageLinks>();
         return builder;
     }
 }
