@@ -51,58 +51,62 @@ public sealed class TestPaymentProcessor(NpgsqlDataSource dataSource, TimeProvid
     public async Task<ChargeResult> ChargeAsync(Tenant tenant, ChargeRequest request, CancellationToken cancellationToken)
     {
         await ApplyFaultAsync(tenant, beforeWork: true, cancellationToken);
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        // One round trip decides and records the charge; the commit is the second. The card row lock serialises
-        // charges on one card, so a key is decided once and a "succeed once" card cannot succeed twice under
-        // concurrency: the statement after the lock takes its snapshot once the lock is held, so it sees what the
-        // previous holder committed (an earlier charge with this key, the card's count of successes). The count is
-        // kept for the cards whose behaviour reads it. The commit does not wait for the WAL flush: whoever acts on
-        // the answer records it in a later transaction whose own (synchronous) commit flushes the WAL past this one,
-        // so a crash can lose a charge only while nothing has been recorded of it yet (and then a lookup by its key
-        // finds no charge, and none was made). A flush per charge was the largest wait of a renewal batch (bench/README.md).
-        await using var reads = await connection.QueryMultipleAsync(new CommandDefinition($"""
-            SET LOCAL synchronous_commit = off;
-            SELECT behaviour FROM test_processor_cards WHERE token = @token AND business_id = @businessId AND mode = @mode FOR UPDATE;
-            WITH charged AS (
-                INSERT INTO test_processor_charges (id, business_id, mode, idempotency_key, token, amount, currency, status, failure_code, created_at)
-                SELECT @id, c.business_id, c.mode, @key, c.token, @amount, @currency,
-                       CASE WHEN d.failure IS NULL THEN 'succeeded' ELSE 'failed' END, d.failure, @now
-                FROM test_processor_cards c
-                CROSS JOIN LATERAL (SELECT CASE WHEN c.behaviour IN (@declined, @insufficientFunds) THEN c.behaviour
-                                                WHEN c.behaviour = @succeedOnce AND c.successful_charges > 0 THEN @declined END AS failure) d
-                WHERE c.token = @token AND c.business_id = @businessId AND c.mode = @mode
-                  AND NOT EXISTS ({FindSql})
-                RETURNING id, status, failure_code
-            ), counted AS (
-                UPDATE test_processor_cards SET successful_charges = successful_charges + 1
-                WHERE token = @token AND business_id = @businessId AND mode = @mode AND behaviour = @succeedOnce
-                  AND EXISTS (SELECT FROM charged WHERE status = 'succeeded')
-            )
-            SELECT id, status, failure_code, true AS made FROM charged
-            UNION ALL
-            SELECT id, status, failure_code, false FROM ({FindSql}) earlier;
-            """,
-            new
-            {
-                id = Ids.New(Ids.ProcessorCharge),
-                businessId = tenant.BusinessId,
-                mode = tenant.ModeText,
-                key = request.IdempotencyKey,
-                token = request.Token,
-                amount = request.Amount.Amount,
-                currency = request.Amount.Code,
-                declined = TestCards.Declined,
-                insufficientFunds = TestCards.InsufficientFunds,
-                succeedOnce = TestCards.SucceedOnce,
-                now = Now,
-            }, transaction, cancellationToken: cancellationToken));
-        if (await reads.ReadSingleOrDefaultAsync<string>() is null)
+        (string Id, string Status, string? FailureCode, bool Made) charge;
+        await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
         {
-            throw new ArgumentException("Unknown card token for this tenant.", nameof(request));
+            // One round trip decides, records and commits the charge: the statements of one command run as one implicit
+            // transaction, committed when the last has run (the reader's disposal waits for that). The card row lock
+            // serialises charges on one card, so a key is decided once and a "succeed once" card cannot succeed twice
+            // under concurrency: the statement after the lock takes its snapshot once the lock is held, so it sees what
+            // the previous holder committed (an earlier charge with this key, the card's count of successes). The count
+            // is kept for the cards whose behaviour reads it. The commit does not wait for the WAL flush (set_config's
+            // local setting lasts to the end of this transaction): whoever acts on the answer records it in a later
+            // transaction whose own (synchronous) commit flushes the WAL past this one, so a crash can lose a charge only
+            // while nothing has been recorded of it yet (and then a lookup by its key finds no charge, and none was
+            // made). A flush per charge was the largest wait of a renewal batch (bench/README.md).
+            await using var reads = await connection.QueryMultipleAsync(new CommandDefinition($"""
+                SELECT set_config('synchronous_commit', 'off', true);
+                SELECT behaviour FROM test_processor_cards WHERE token = @token AND business_id = @businessId AND mode = @mode FOR UPDATE;
+                WITH charged AS (
+                    INSERT INTO test_processor_charges (id, business_id, mode, idempotency_key, token, amount, currency, status, failure_code, created_at)
+                    SELECT @id, c.business_id, c.mode, @key, c.token, @amount, @currency,
+                           CASE WHEN d.failure IS NULL THEN 'succeeded' ELSE 'failed' END, d.failure, @now
+                    FROM test_processor_cards c
+                    CROSS JOIN LATERAL (SELECT CASE WHEN c.behaviour IN (@declined, @insufficientFunds) THEN c.behaviour
+                                                    WHEN c.behaviour = @succeedOnce AND c.successful_charges > 0 THEN @declined END AS failure) d
+                    WHERE c.token = @token AND c.business_id = @businessId AND c.mode = @mode
+                      AND NOT EXISTS ({FindSql})
+                    RETURNING id, status, failure_code
+                ), counted AS (
+                    UPDATE test_processor_cards SET successful_charges = successful_charges + 1
+                    WHERE token = @token AND business_id = @businessId AND mode = @mode AND behaviour = @succeedOnce
+                      AND EXISTS (SELECT FROM charged WHERE status = 'succeeded')
+                )
+                SELECT id, status, failure_code, true AS made FROM charged
+                UNION ALL
+                SELECT id, status, failure_code, false FROM ({FindSql}) earlier;
+                """,
+                new
+                {
+                    id = Ids.New(Ids.ProcessorCharge),
+                    businessId = tenant.BusinessId,
+                    mode = tenant.ModeText,
+                    key = request.IdempotencyKey,
+                    token = request.Token,
+                    amount = request.Amount.Amount,
+                    currency = request.Amount.Code,
+                    declined = TestCards.Declined,
+                    insufficientFunds = TestCards.InsufficientFunds,
+                    succeedOnce = TestCards.SucceedOnce,
+                    now = Now,
+                }, cancellationToken: cancellationToken));
+            await reads.ReadSingleAsync<string>();
+            if (await reads.ReadSingleOrDefaultAsync<string>() is null)
+            {
+                throw new ArgumentException("Unknown card token for this tenant.", nameof(request));
+            }
+            charge = await reads.ReadSingleAsync<(string Id, string Status, string? FailureCode, bool Made)>();
         }
-        var charge = await reads.ReadSingleAsync<(string Id, string Status, string? FailureCode, bool Made)>();
-        await transaction.CommitAsync(cancellationToken);
         if (charge.Made)
         {
             await ApplyFaultAsync(tenant, beforeWork: false, cancellationToken);
