@@ -7,7 +7,7 @@
 # Usage: bench/subscriptions/run.sh [subscriptions=100000]
 #   RUNS="one many servers"  PROCESSES=2  SERVERS=2  DECLINE_PERCENT=3  BENCH_PORT=5491
 #   BENCH_DB=clientele_bench_subscriptions (a name starting clientele_bench_; recreated on each run)
-#   Subscriptions__BatchSize, Subscriptions__Parallelism: the engine's own knobs (100, 8)
+#   Subscriptions__BatchSize, Subscriptions__Parallelism, Subscriptions__Batches: the engine's own knobs (100, 8, 3)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root="$(pwd)"
@@ -184,5 +184,5 @@ echo
 cat "$work/table.md"
 echo
 echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), PostgreSQL $(sql -tAc 'SHOW server_version'); decline $decline %;" \
-  "BatchSize ${Subscriptions__BatchSize:-100}, Parallelism ${Subscriptions__Parallelism:-8}"
+  "BatchSize ${Subscriptions__BatchSize:-100}, Parallelism ${Subscriptions__Parallelism:-8}, Batches ${Subscriptions__Batches:-3}"
 [ "$failures" -eq 0 ] || { echo "$failures run(s) failed a check" >&2; exit 1; }
