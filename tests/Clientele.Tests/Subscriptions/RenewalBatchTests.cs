@@ -3,6 +3,8 @@ using Clientele.Features.Subscriptions;
 using Clientele.Tests.Checkout;
 using Clientele.Tests.Infrastructure;
 using Dapper;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace Clientele.Tests.Subscriptions;
@@ -120,6 +122,73 @@ public sealed class RenewalBatchTests(ClockedAppFixture app)
         }
         Assert.Equal("on_hold", (await driver.GetAsync(declined)).Str("status"));
         await AssertGaplessInvoicesAsync(driver.Business.Id, 7);
+    }
+
+    [Fact]
+    public async Task A_renewer_waits_while_another_holds_every_lane_and_renews_with_the_lane_it_is_given()
+    {
+        var driver = new SubscriptionDriver(app, await app.CreateBusinessAsync("Lanes SaaS"));
+        var product = await driver.ProductAsync(700);
+        var ids = new List<string>();
+        for (var i = 0; i < 2; i++)
+        {
+            ids.Add((await driver.SubscribeAsync(product)).Str("subscription_id"));
+        }
+        app.TestClock.Advance(TimeSpan.FromDays(32));
+        var scope = RenewalLanes.ScopeKey(driver.Business.Id);
+        var lanes = app.Services.GetRequiredService<IOptions<SubscriptionOptions>>().Value.Batches;
+
+        // Another renewer (this connection) holds every lane of the business.
+        await using var other = new NpgsqlConnection(TestSettings.ConnectionString());
+        await other.OpenAsync();
+        await other.ExecuteAsync("SELECT pg_advisory_lock(@scope, lane) FROM generate_series(0, @last) AS lane", new { scope, last = lanes - 1 });
+
+        var renewing = driver.RenewAsync();
+        await WaitUntilAsync(async () => await LaneWaitersAsync(scope) == 1);
+        Assert.False(renewing.IsCompleted);
+        Assert.Equal(2, await driver.ProcessorChargesAsync()); // the sign-ups' charges only: nothing claimed while waiting
+
+        // Lane 0 comes free: the waiting pass takes it (the others stay taken) and renews everything due with it.
+        await other.ExecuteAsync("SELECT pg_advisory_unlock(@scope, 0)", new { scope });
+        var pass = await renewing.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal((2, 0, 0), (pass.Renewed, pass.Failed, pass.Pending));
+        foreach (var id in ids)
+        {
+            Assert.Equal(("succeeded", 700L, true), (await driver.PaymentsAsync(id))[^1]);
+        }
+        Assert.Equal(4, await driver.ProcessorChargesAsync());
+
+        // The pass gave its lane back; so does a pass that found every lane free.
+        Assert.Equal(0, await LanesHeldAsync(scope, exceptPid: other.ProcessID));
+        await other.ExecuteAsync("SELECT pg_advisory_unlock_all()");
+        Assert.Equal((0, 0), ((await driver.RenewAsync()).Renewed, await LanesHeldAsync(scope, exceptPid: 0)));
+    }
+
+    /// <summary>Backends waiting for one of the scope's lanes (two-key advisory locks: classid is the scope, objid the lane).</summary>
+    private static async Task<int> LaneWaitersAsync(int scope)
+    {
+        await using var connection = new NpgsqlConnection(TestSettings.ConnectionString());
+        return await connection.QuerySingleAsync<int>(
+            "SELECT count(*)::int FROM pg_locks WHERE locktype = 'advisory' AND objsubid = 2 AND classid = (@scope::bigint & 4294967295)::oid AND NOT granted",
+            new { scope });
+    }
+
+    private static async Task<int> LanesHeldAsync(int scope, int exceptPid)
+    {
+        await using var connection = new NpgsqlConnection(TestSettings.ConnectionString());
+        return await connection.QuerySingleAsync<int>(
+            "SELECT count(*)::int FROM pg_locks WHERE locktype = 'advisory' AND objsubid = 2 AND classid = (@scope::bigint & 4294967295)::oid AND granted AND pid <> @exceptPid",
+            new { scope, exceptPid });
+    }
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the condition did not come true within 30 s");
+            await Task.Delay(20);
+        }
     }
 
     private sealed record Event(string Type, JsonNode Data);

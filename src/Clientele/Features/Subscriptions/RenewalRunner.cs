@@ -32,7 +32,8 @@ public abstract record RenewNowOutcome
 
 /// <summary>
 /// Renews due subscriptions. Each batch is claimed with <c>FOR UPDATE SKIP LOCKED</c> (so any number
-/// of workers in any number of processes share the work without waiting on each other); in the
+/// of workers in any number of processes share the work without waiting on each other), and how many batches
+/// are in flight at once is decided for all of them together (<see cref="RenewalLanes"/>); in the
 /// claiming transaction each subscription is ended (cancel at period end, end of term), gets its
 /// scheduled plan change, or has its renewal charge started (<see cref="SubscriptionCharges.StartAsync"/>:
 /// wallet first, one charge per period by a unique index and an idempotency key). After the commit
@@ -46,11 +47,13 @@ public sealed class RenewalRunner(NpgsqlDataSource dataSource, TimeProvider cloc
     public async Task<RenewalPass> RunOnceAsync(string? businessId, CancellationToken cancellationToken)
     {
         var total = new RenewalPass(0, 0, 0, 0, await charges.RecoverAsync(businessId, cancellationToken), await QueueNoticesAsync(businessId, cancellationToken));
-        // Batches claimed side by side (SKIP LOCKED keeps them apart) share the pass's processor calls, so the
-        // pass holds no more connections than Parallelism (other workers keep their share).
+        // Batches claimed side by side (SKIP LOCKED keeps them apart), one per lane the pass holds, share the pass's
+        // processor calls, so the pass holds no more connections than Parallelism (other workers keep their share):
+        // the lanes' own and, per batch, its processor calls (its claim and its record use one at a time).
         var batches = options.Value.Batches;
-        var parallelism = Math.Max(1, workerConnections.Clamp(options.Value.Parallelism) / batches);
-        var passes = await Task.WhenAll(Enumerable.Range(0, batches).Select(_ => RenewUntilDoneAsync(businessId, parallelism, cancellationToken)));
+        var parallelism = Math.Max(1, (workerConnections.Clamp(options.Value.Parallelism) - 1) / batches);
+        await using var lanes = await RenewalLanes.TakeAsync(dataSource, businessId, batches, cancellationToken);
+        var passes = await Task.WhenAll(lanes.Held.Select(_ => RenewUntilDoneAsync(businessId, parallelism, cancellationToken)));
         return passes.Aggregate(total, (sum, pass) => sum + pass);
     }
 

@@ -16,10 +16,11 @@ public sealed class SubscriptionOptions
     public int Parallelism { get; set; } = 8;
 
     /// <summary>
-    /// How many claimed batches one pass works on at once (while one waits on the processor, another is claimed or
-    /// recorded); they share <see cref="Parallelism"/>. Three kept both cores of the 2-core bench machine busy
-    /// (95 % against 88 % with two) and renewed 587/s at 100,000 due against 471 with two and 559 with four
-    /// (bench/README.md, "Subscription renewals").
+    /// How many claimed batches are worked on at once (while one waits on the processor, another is claimed or
+    /// recorded), by every renewer of the database together (<see cref="RenewalLanes"/>: a second renewer waits
+    /// for a free lane rather than doubling the work in flight); a pass's batches share <see cref="Parallelism"/>.
+    /// Three kept both cores of the 2-core bench machine busy (95 % against 88 % with two) and renewed 587/s at
+    /// 100,000 due against 471 with two and 559 with four (bench/README.md, "Subscription renewals").
     /// </summary>
     public int Batches { get; set; } = 3;
 
