@@ -18,15 +18,22 @@ public static class PortalMode
 
     public static Mode Of(HttpContext context) => context.Items.TryGetValue(ItemKey, out var mode) && mode is Mode m ? m : Mode.Live;
 
-    public static IApplicationBuilder UsePortalMode(this IApplicationBuilder app) => app.Use(async (context, next) =>
+    public static IApplicationBuilder UsePortalMode(this IApplicationBuilder app)
     {
-        var urls = context.RequestServices.GetRequiredService<IOptions<PublicUrlOptions>>().Value;
+        // The public base URLs are fixed for the life of the process: parsed once here, not on every request.
+        var urls = app.ApplicationServices.GetRequiredService<IOptions<PublicUrlOptions>>().Value;
         var live = new Uri(urls.BaseFor(Mode.Live));
         var test = new Uri(urls.BaseFor(Mode.Test));
         var testPath = test.AbsolutePath.TrimEnd('/');
         var separateTestHost = !string.Equals(test.Authority, live.Authority, StringComparison.OrdinalIgnoreCase);
+        var testHost = separateTestHost ? test.Authority : null;
+        return app.Use((context, next) => RouteAsync(context, next, testHost, testPath));
+    }
 
-        if (separateTestHost && string.Equals(context.Request.Host.Value, test.Authority, StringComparison.OrdinalIgnoreCase))
+    /// <param name="testHost">The test base's own host, or null when it shares the live one.</param>
+    private static async Task RouteAsync(HttpContext context, RequestDelegate next, string? testHost, string testPath)
+    {
+        if (testHost is not null && string.Equals(context.Request.Host.Value, testHost, StringComparison.OrdinalIgnoreCase))
         {
             context.Items[ItemKey] = Mode.Test;
         }
@@ -49,5 +56,5 @@ public static class PortalMode
             return;
         }
         await next(context);
-    });
+    }
 }
