@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using Clientele.Features.Portal.Localization;
 using Clientele.Features.Portal.Sessions;
 using Clientele.Features.Portal.Shell;
@@ -5,7 +6,6 @@ using Microsoft.AspNetCore.Html;
 using Microsoft.Extensions.Localization;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
-using System.Text.Encodings.Web;
 
 namespace Clientele.Tests.Portal;
 
