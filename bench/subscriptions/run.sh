@@ -119,6 +119,7 @@ run_cli() {
   statements_reset
   local cpu; cpu="$(cpu_snapshot)"
   local cli_pids=()
+  rm -f "$work"/cli-*  # an earlier run's files (a run with more processes) must not be counted again
   for i in $(seq 1 "$n"); do
     (cd "$server_dir" && exec /usr/bin/time -f '%U %S' -o "$work/cli-$i.time" dotnet Clientele.dll subscriptions renew --json) >"$work/cli-$i.json" 2>"$work/cli-$i.err" &
     cli_pids+=("$!")

@@ -9,8 +9,8 @@ namespace Clientele.Features.Subscriptions;
 /// <summary>
 /// How many renewal batches are worked on at once against one database, by every renewer together: a pass takes
 /// up to <see cref="SubscriptionOptions.Batches"/> lanes (session advisory locks) and runs one batch loop per lane
-/// it holds. When another renewer holds every lane, the pass waits (no CPU, no claims) until one is free, and
-/// a renewer that stops or dies gives its lanes back with its session. Without this, two renewers on the same
+/// it holds. When another renewer holds every lane, the pass waits (no claims; a short look every quarter second)
+/// until one is free, and a renewer that stops or dies gives its lanes back with its session. Without this, two renewers on the same
 /// database ran twice the batches; on a machine the first one already kept busy, each renewal then cost more
 /// (more processes and connections taking turns on the same rows) and two renewed slower than one.
 /// Lanes are named per scope: a pass limited to one business has that business's lanes.
@@ -37,22 +37,31 @@ public sealed class RenewalLanes : IAsyncDisposable
         ? EveryBusiness
         : BinaryPrimitives.ReadInt32BigEndian(SHA256.HashData(Encoding.UTF8.GetBytes("renewal-lanes:" + businessId)));
 
+    /// <summary>How often a pass that found every lane taken looks again.</summary>
+    internal static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(250);
+
     /// <summary>
-    /// Takes every free lane of <paramref name="count"/>; when none is free, waits for lane 0 and then takes whatever
-    /// else is free. The connection is the pass's own and holds the locks until <see cref="DisposeAsync"/>.
+    /// Takes every free lane of <paramref name="count"/>, looking again every <see cref="RetryDelay"/> while none is
+    /// free. The connection is the pass's own and holds the locks until <see cref="DisposeAsync"/>.
     /// </summary>
+    /// <remarks>
+    /// Not a blocking <c>pg_advisory_lock</c>: a statement waiting for a lock keeps its snapshot, and with it the
+    /// database's oldest visible transaction, for as long as it waits. Every row version the working renewer left
+    /// behind (a subscription, a charge, a payment updated) then stayed unprunable for the whole pass: at 100,000 due
+    /// two processes, one of them only waiting, renewed at 0.84 of one, the database spending 0.6 ms more per renewal.
+    /// Each try here is a short statement, and between tries the connection holds no snapshot.
+    /// </remarks>
     public static async Task<RenewalLanes> TakeAsync(NpgsqlDataSource dataSource, string? businessId, int count, CancellationToken cancellationToken)
     {
         var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         try
         {
             var scope = ScopeKey(businessId);
-            var held = await TryTakeAsync(connection, scope, 0, count, cancellationToken);
-            if (held.Count == 0)
+            List<int> held;
+            while ((held = await TryTakeAsync(connection, scope, count, cancellationToken)).Count == 0)
             {
-                // No timeout: the wait lasts as long as the other renewer's pass (cancellation still ends it).
-                await connection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_lock(@scope, 0)", new { scope }, commandTimeout: 0, cancellationToken: cancellationToken));
-                held = [0, .. await TryTakeAsync(connection, scope, 1, count, cancellationToken)];
+                // Real time, not the application's clock: this waits for another process, not for a business date.
+                await Task.Delay(RetryDelay, cancellationToken);
             }
             return new RenewalLanes(connection, held);
         }
@@ -63,10 +72,10 @@ public sealed class RenewalLanes : IAsyncDisposable
         }
     }
 
-    private static async Task<List<int>> TryTakeAsync(NpgsqlConnection connection, int scope, int from, int count, CancellationToken cancellationToken) =>
+    private static async Task<List<int>> TryTakeAsync(NpgsqlConnection connection, int scope, int count, CancellationToken cancellationToken) =>
         (await connection.QueryAsync<int>(new CommandDefinition("""
-            SELECT lane FROM generate_series(@from, @count - 1) AS lane WHERE pg_try_advisory_lock(@scope, lane) ORDER BY lane
-            """, new { scope, from, count }, cancellationToken: cancellationToken))).AsList();
+            SELECT lane FROM generate_series(0, @count - 1) AS lane WHERE pg_try_advisory_lock(@scope, lane) ORDER BY lane
+            """, new { scope, count }, cancellationToken: cancellationToken))).AsList();
 
     public ValueTask DisposeAsync() => ReleaseAsync(connection);
 
