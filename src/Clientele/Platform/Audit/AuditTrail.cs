@@ -59,6 +59,10 @@ public static class AuditTrail
         builder.AddEndpointFilter(async (context, next) =>
         {
             var result = await next(context);
+            if (!Records(context.HttpContext.Request.Method))
+            {
+                return result;
+            }
             // A typed union (Results<Ok<T>, …>) holds the answer it chose.
             var chosen = result is INestedHttpResult nested ? nested.Result : result;
             if (chosen is IValueHttpResult { Value: { } value } && !context.HttpContext.Items.ContainsKey(ObjectItem) && IdOf(value) is { } id)
@@ -67,6 +71,9 @@ public static class AuditTrail
             }
             return result;
         });
+
+    /// <summary>Which requests leave a row: every method but the ones that read (GET, HEAD, OPTIONS).</summary>
+    internal static bool Records(string method) => !(HttpMethods.IsGet(method) || HttpMethods.IsHead(method) || HttpMethods.IsOptions(method));
 
     private static readonly ConcurrentDictionary<Type, PropertyInfo?> IdProperties = new();
 
@@ -107,7 +114,7 @@ internal sealed class AuditTrailMiddleware(RequestDelegate next, AuditLog log, I
     {
         await next(context);
         var method = context.Request.Method;
-        if (HttpMethods.IsGet(method) || HttpMethods.IsHead(method) || HttpMethods.IsOptions(method) || context.Response.StatusCode >= 400
+        if (!AuditTrail.Records(method) || context.Response.StatusCode >= 400
             || AuditActor.Of(context) is not { } actor)
         {
             return;
