@@ -89,6 +89,29 @@ public sealed class HostileInputTests(AppFixture app)
     }
 
     [Theory]
+    [InlineData("cus_%FF")]
+    [InlineData("cus_%C3")]
+    public async Task Invalid_utf8_in_a_path_id_is_a_400(string id)
+    {
+        var business = await app.CreateBusinessAsync();
+        var target = new Uri($"{app.BaseAddress.ToString().TrimEnd('/')}/customers/{id}",
+            new UriCreationOptions { DangerousDisablePathAndQueryCanonicalization = true });
+        using var response = await business.Test.GetAsync(target);
+        await ExpectAsync(response, HttpStatusCode.BadRequest, "path");
+    }
+
+    [Theory]
+    [InlineData("/customers/cus_%C3%A9", HttpStatusCode.NotFound)] // valid UTF-8 (é): an id that does not exist
+    [InlineData("/customers/cus_a+b", HttpStatusCode.NotFound)] // '+' in a path is a plus, not a space
+    [InlineData("/customers/", HttpStatusCode.OK)] // a trailing slash is harmless
+    public async Task Plain_and_well_encoded_paths_pass_the_guard(string path, HttpStatusCode expected)
+    {
+        var business = await app.CreateBusinessAsync();
+        using var response = await business.Test.GetAsync(path);
+        Assert.Equal(expected, response.StatusCode);
+    }
+
+    [Theory]
     [InlineData("%2e%2e")]
     [InlineData("%2E%2E")]
     [InlineData("%2e")]

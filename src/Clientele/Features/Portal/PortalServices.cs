@@ -43,11 +43,17 @@ public static class PortalServices
         return builder;
     }
 
-    public static WebApplication UseClientelePortal(this WebApplication app)
+    /// <summary>
+    /// What every page a person sees needs around it (portal, dashboard, hosted payment page, an address typed in a
+    /// browser): one localisation (see PortalCultures), a page in their language for a bodyless 4xx/5xx, and for a
+    /// page that fails. After routing, so that calls with an API key, which answer JSON in English, skip it.
+    /// </summary>
+    public static IApplicationBuilder UsePageFrame(this IApplicationBuilder app)
     {
-        app.UsePortalMode();
         app.UseRequestLocalization();
         app.UseSpecificFormattingCulture();
+        app.UseBrowserStatusPages();
+        app.UsePortalErrorPage();
         return app;
     }
 

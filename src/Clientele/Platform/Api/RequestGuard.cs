@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using Microsoft.AspNetCore.Http.Features;
 
@@ -12,36 +13,51 @@ namespace Clientele.Platform.Api;
 /// </summary>
 public static class RequestGuard
 {
-    public static IApplicationBuilder UseRequestGuard(this IApplicationBuilder app) => app.Use(async (context, next) =>
+    public static IApplicationBuilder UseRequestGuard(this IApplicationBuilder app) => app.Use((context, next) =>
     {
-        var problem = CheckPath(context) ?? CheckPairs(context.Request.QueryString.Value, "query parameter") ?? await CheckFormAsync(context.Request);
+        var problem = CheckPath(context) ?? CheckPairs(context.Request.QueryString.Value, "query parameter");
         if (problem is not null)
+        {
+            return problem.ExecuteAsync(context);
+        }
+        return IsFormPost(context.Request) ? CheckFormThenAsync(context, next) : next(context);
+    });
+
+    private static async Task CheckFormThenAsync(HttpContext context, RequestDelegate next)
+    {
+        if (await CheckFormAsync(context.Request) is { } problem)
         {
             await problem.ExecuteAsync(context);
             return;
         }
         await next(context);
-    });
+    }
 
     private static ApiErrorResult? CheckPath(HttpContext context)
     {
         var raw = context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? context.Request.Path.Value ?? "";
         var query = raw.IndexOf('?', StringComparison.Ordinal);
-        var path = query >= 0 ? raw[..query] : raw;
+        var path = query >= 0 ? raw.AsSpan(0, query) : raw.AsSpan();
+        // The first segment is before the leading slash; a trailing slash (last segment empty) is harmless.
         var segments = path.Split('/');
-        // segments[0] is before the leading slash; a trailing slash (last segment empty) is harmless.
-        for (var i = 1; i < segments.Length; i++)
+        segments.MoveNext();
+        while (segments.MoveNext())
         {
-            var segment = segments[i];
-            if (segment.Length == 0 && i < segments.Length - 1)
+            var segment = path[segments.Current];
+            if (segment.IsEmpty && segments.Current.End.GetOffset(path.Length) < path.Length)
             {
                 return Bad("path", "must not contain an empty segment");
             }
-            if (!TryDecode(segment, plusIsSpace: false, out var decoded))
+            if (!segment.ContainsAnyExcept(PlainPathText))
+            {
+                continue; // nothing to decode: the common case costs no allocation
+            }
+            var text = segment.ToString();
+            if (!TryDecode(text, plusIsSpace: false, out var decoded))
             {
                 return Bad("path", "must be valid UTF-8 without NUL bytes");
             }
-            if (decoded is "." or ".." && segment != decoded)
+            if (decoded is "." or ".." && text != decoded)
             {
                 return Bad("path", "must not contain encoded dot segments");
             }
@@ -49,13 +65,16 @@ public static class RequestGuard
         return null;
     }
 
+    /// <summary>Path text that decodes to itself: printable ASCII without <c>%</c>.</summary>
+    private static readonly SearchValues<char> PlainPathText = SearchValues.Create(
+        "!\"#$&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~");
+
+    private static bool IsFormPost(HttpRequest request) =>
+        HttpMethods.IsPost(request.Method) && request.ContentType is { } type
+        && type.StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase);
+
     private static async Task<ApiErrorResult?> CheckFormAsync(HttpRequest request)
     {
-        if (!HttpMethods.IsPost(request.Method) || request.ContentType is null
-            || !request.ContentType.StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase))
-        {
-            return null;
-        }
         // The form reader would turn invalid UTF-8 into U+FFFD silently; read the raw body once, then let it be read again.
         request.EnableBuffering();
         using var reader = new StreamReader(request.Body, Encoding.Latin1, detectEncodingFromByteOrderMarks: false, leaveOpen: true);

@@ -54,23 +54,32 @@ public static class AuditTrail
 
     public static IApplicationBuilder UseAuditTrail(this IApplicationBuilder app) => app.UseMiddleware<AuditTrailMiddleware>();
 
-    /// <summary>API endpoints: the id of the object a successful call returns names the object (e.g. a customer just created).</summary>
-    public static TBuilder CaptureCreatedObjects<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
-        builder.AddEndpointFilter(async (context, next) =>
+    /// <summary>
+    /// API endpoints: the id of the object a successful call returns names the object (e.g. a customer just created).
+    /// Only on endpoints that can leave a row: a read pays nothing for it.
+    /// </summary>
+    public static TBuilder CaptureCreatedObjects<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder
+    {
+        builder.Add(endpoint =>
         {
-            var result = await next(context);
-            if (!Records(context.HttpContext.Request.Method))
+            if (endpoint.Metadata.OfType<HttpMethodMetadata>().LastOrDefault() is { } methods && !methods.HttpMethods.Any(Records))
             {
+                return;
+            }
+            endpoint.FilterFactories.Add((_, next) => async context =>
+            {
+                var result = await next(context);
+                // A typed union (Results<Ok<T>, …>) holds the answer it chose.
+                var chosen = result is INestedHttpResult nested ? nested.Result : result;
+                if (chosen is IValueHttpResult { Value: { } value } && !context.HttpContext.Items.ContainsKey(ObjectItem) && IdOf(value) is { } id)
+                {
+                    NameObject(context.HttpContext, id);
+                }
                 return result;
-            }
-            // A typed union (Results<Ok<T>, …>) holds the answer it chose.
-            var chosen = result is INestedHttpResult nested ? nested.Result : result;
-            if (chosen is IValueHttpResult { Value: { } value } && !context.HttpContext.Items.ContainsKey(ObjectItem) && IdOf(value) is { } id)
-            {
-                NameObject(context.HttpContext, id);
-            }
-            return result;
+            });
         });
+        return builder;
+    }
 
     /// <summary>Which requests leave a row: every method but the ones that read (GET, HEAD, OPTIONS).</summary>
     internal static bool Records(string method) => !(HttpMethods.IsGet(method) || HttpMethods.IsHead(method) || HttpMethods.IsOptions(method));
@@ -110,12 +119,12 @@ public static class AuditTrail
 
 internal sealed class AuditTrailMiddleware(RequestDelegate next, AuditLog log, ILogger<AuditTrailMiddleware> logger)
 {
-    public async Task InvokeAsync(HttpContext context)
+    public Task InvokeAsync(HttpContext context) => AuditTrail.Records(context.Request.Method) ? RecordAfterAsync(context) : next(context);
+
+    private async Task RecordAfterAsync(HttpContext context)
     {
         await next(context);
-        var method = context.Request.Method;
-        if (!AuditTrail.Records(method) || context.Response.StatusCode >= 400
-            || AuditActor.Of(context) is not { } actor)
+        if (context.Response.StatusCode >= 400 || AuditActor.Of(context) is not { } actor)
         {
             return;
         }

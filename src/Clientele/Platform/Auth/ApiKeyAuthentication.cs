@@ -27,6 +27,9 @@ public static class ApiKeyAuthenticationExtensions
     public static TBuilder AcceptApiKey<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
         builder.WithMetadata(AcceptsApiKey.Instance);
 
+    /// <summary>Whether the request's endpoint needs an API key (known after routing).</summary>
+    public static bool IsRequiredBy(HttpContext context) => context.GetEndpoint()?.Metadata.GetMetadata<RequiresApiKey>() is not null;
+
     public static IApplicationBuilder UseApiKeyAuthentication(this IApplicationBuilder app) =>
         app.UseMiddleware<ApiKeyAuthenticationMiddleware>();
 }

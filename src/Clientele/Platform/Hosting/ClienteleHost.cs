@@ -69,15 +69,15 @@ public static class ClienteleHost
     public static WebApplication UseClientele(this WebApplication app)
     {
         app.UseTrustedProxies();
-        app.UseRequestIds();
+        app.UseResponseHeaders();
         app.UseApiErrorHandling();
         app.UseRequestGuard();
-        // One localisation for every page customers see (portal, hosted payment page): see PortalCultures.
-        app.UseClientelePortal();
+        // Before routing: a test-mode portal path has its prefix moved into PathBase.
+        app.UsePortalMode();
         app.UseRouting();
         app.UsePageSecurity();
-        app.UseBrowserStatusPages();
-        app.UsePortalErrorPage();
+        // Calls with an API key skip the layers only pages and browsers need (bench/README.md, "GET /customers/{id}").
+        app.UseWhen(context => !ApiKeyAuthenticationExtensions.IsRequiredBy(context), pages => pages.UsePageFrame());
         app.UseApiKeyAuthentication();
         app.UseAuditTrail();
         if (app.Environment.IsDevelopment())

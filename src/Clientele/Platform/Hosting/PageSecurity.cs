@@ -1,3 +1,4 @@
+using Clientele.Platform.Operations;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Options;
 
@@ -30,45 +31,62 @@ public static class PageSecurity
     public static string PolicyAllowingFormTarget(Uri target) =>
         Policy.Replace("form-action 'self'", $"form-action 'self' {target.GetLeftPart(UriPartial.Authority)}", StringComparison.Ordinal);
 
-    public static IApplicationBuilder UsePageSecurity(this IApplicationBuilder app) => app.Use(async (context, next) =>
+    /// <summary>
+    /// The headers every answer gets, set in one callback when it starts (so an error answer written later by the
+    /// exception handler or a status page carries them too): the request id (<see cref="RequestIds"/>) and the
+    /// policy for its content type. Runs first in the pipeline.
+    /// </summary>
+    public static IApplicationBuilder UseResponseHeaders(this IApplicationBuilder app) => app.Use((context, next) =>
     {
-        var isPage = context.GetEndpoint()?.Metadata.GetMetadata<PageActionDescriptor>() is not null;
-        if (isPage && RequiresHttps(context) && !context.Request.IsHttps)
+        context.Response.OnStarting(SetResponseHeaders, context);
+        return next(context);
+    });
+
+    private static readonly Func<object, Task> SetResponseHeaders = static state =>
+    {
+        var context = (HttpContext)state;
+        RequestIds.Stamp(context);
+        var headers = context.Response.Headers;
+        var type = context.Response.ContentType ?? "";
+        if (type.StartsWith("text/html", StringComparison.OrdinalIgnoreCase))
         {
-            context.Response.StatusCode = StatusCodes.Status400BadRequest;
-            await context.Response.WriteAsync("This page is served over https only. Behind a TLS-terminating proxy, list the proxy in ForwardedHeaders:KnownProxies.");
-            return;
+            if (string.IsNullOrEmpty(headers.ContentSecurityPolicy))
+            {
+                headers.ContentSecurityPolicy = Policy;
+            }
+            headers.XContentTypeOptions = "nosniff";
+            headers.XFrameOptions = "DENY";
+            headers["Referrer-Policy"] = "no-referrer";
+            headers.CacheControl = "no-store";
+        }
+        else if (type.StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
+        {
+            headers.CacheControl = "no-store";
+            headers.XContentTypeOptions = "nosniff";
+        }
+        return Task.CompletedTask;
+    };
+
+    /// <summary>The https-only rule for pages and the refusal of cross-site form posts; after routing (it needs the endpoint).</summary>
+    public static IApplicationBuilder UsePageSecurity(this IApplicationBuilder app) => app.Use((context, next) =>
+    {
+        if (context.GetEndpoint()?.Metadata.GetMetadata<PageActionDescriptor>() is not null && !context.Request.IsHttps && RequiresHttps(context))
+        {
+            return Refuse(context, StatusCodes.Status400BadRequest,
+                "This page is served over https only. Behind a TLS-terminating proxy, list the proxy in ForwardedHeaders:KnownProxies.");
         }
         if (HttpMethods.IsPost(context.Request.Method) && context.Request.HasFormContentType && IsCrossSite(context))
         {
-            context.Response.StatusCode = StatusCodes.Status403Forbidden;
-            await context.Response.WriteAsync("Cross-site form posts are refused.");
-            return;
+            return Refuse(context, StatusCodes.Status403Forbidden, "Cross-site form posts are refused.");
         }
-        context.Response.OnStarting(() =>
-        {
-            var headers = context.Response.Headers;
-            var type = context.Response.ContentType ?? "";
-            if (type.StartsWith("text/html", StringComparison.OrdinalIgnoreCase))
-            {
-                if (string.IsNullOrEmpty(headers.ContentSecurityPolicy))
-                {
-                    headers.ContentSecurityPolicy = Policy;
-                }
-                headers.XContentTypeOptions = "nosniff";
-                headers.XFrameOptions = "DENY";
-                headers["Referrer-Policy"] = "no-referrer";
-                headers.CacheControl = "no-store";
-            }
-            else if (type.StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
-            {
-                headers.CacheControl = "no-store";
-                headers.XContentTypeOptions = "nosniff";
-            }
-            return Task.CompletedTask;
-        });
-        await next(context);
+        return next(context);
     });
+
+    private static Task Refuse(HttpContext context, int status, string reason)
+    {
+        context.Response.StatusCode = status;
+        return context.Response.WriteAsync(reason);
+    }
 
     /// <summary>Whether pages need https: when a public base URL is https (anything but an http loopback base).</summary>
     public static bool RequiresHttps(PublicUrlOptions urls) => new[] { urls.Live, urls.Test }.Any(url => Uri.TryCreate(url, UriKind.Absolute, out var uri)

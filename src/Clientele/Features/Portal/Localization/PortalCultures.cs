@@ -66,13 +66,13 @@ public static class PortalCultures
     /// formatting uses the language's default specific culture ("es" → "es-ES", "en" → "en-US"), built
     /// once per language (<see cref="CurrencyFormats.SpecificCulture"/>), not per request.
     /// </summary>
-    public static IApplicationBuilder UseSpecificFormattingCulture(this IApplicationBuilder app) => app.Use(async (context, next) =>
+    public static IApplicationBuilder UseSpecificFormattingCulture(this IApplicationBuilder app) => app.Use((context, next) =>
     {
         if (CultureInfo.CurrentCulture.IsNeutralCulture)
         {
             CultureInfo.CurrentCulture = CurrencyFormats.SpecificCulture(CultureInfo.CurrentCulture.Name);
         }
-        await next(context);
+        return next(context);
     });
 
     private static List<CultureInfo> Discover()

@@ -14,13 +14,11 @@ namespace Clientele.Features.Portal.Shell;
 public static class PortalErrorPage
 {
     /// <summary>A failure inside a page becomes a 500 page (the outer handler still answers JSON for the API).</summary>
-    public static IApplicationBuilder UsePortalErrorPage(this IApplicationBuilder app) => app.Use(async (context, next) =>
+    public static IApplicationBuilder UsePortalErrorPage(this IApplicationBuilder app) =>
+        app.Use((context, next) => IsPage(context) ? ServePageAsync(context, next) : next(context));
+
+    private static async Task ServePageAsync(HttpContext context, RequestDelegate next)
     {
-        if (!IsPage(context))
-        {
-            await next(context);
-            return;
-        }
         try
         {
             await next(context);
@@ -33,7 +31,7 @@ public static class PortalErrorPage
             context.Response.StatusCode = StatusCodes.Status500InternalServerError;
             await WriteAsync(context);
         }
-    });
+    }
 
     /// <summary>
     /// A 4xx/5xx without a body (a page's <c>NotFound()</c>, an unknown address typed in a browser, a

@@ -31,7 +31,7 @@ public static class PortalMode
     }
 
     /// <param name="testHost">The test base's own host, or null when it shares the live one.</param>
-    private static async Task RouteAsync(HttpContext context, RequestDelegate next, string? testHost, string testPath)
+    private static Task RouteAsync(HttpContext context, RequestDelegate next, string? testHost, string testPath)
     {
         if (testHost is not null && string.Equals(context.Request.Host.Value, testHost, StringComparison.OrdinalIgnoreCase))
         {
@@ -41,20 +41,25 @@ public static class PortalMode
             && (rest is { HasValue: false } || rest == "/" || PortalPrefixes.Any(prefix => rest.StartsWithSegments(prefix, StringComparison.OrdinalIgnoreCase))))
         {
             context.Items[ItemKey] = Mode.Test;
-            var originalBase = context.Request.PathBase;
-            context.Request.PathBase = originalBase.Add(matched);
-            context.Request.Path = rest.HasValue ? rest : "/";
-            try
-            {
-                await next(context);
-            }
-            finally
-            {
-                context.Request.PathBase = originalBase;
-                context.Request.Path = matched.Add(rest);
-            }
-            return;
+            return UnderTestBaseAsync(context, next, matched, rest);
         }
-        await next(context);
+        return next(context);
+    }
+
+    /// <summary>Serves a test-mode portal path with the test prefix moved into PathBase, then puts the path back.</summary>
+    private static async Task UnderTestBaseAsync(HttpContext context, RequestDelegate next, PathString matched, PathString rest)
+    {
+        var originalBase = context.Request.PathBase;
+        context.Request.PathBase = originalBase.Add(matched);
+        context.Request.Path = rest.HasValue ? rest : "/";
+        try
+        {
+            await next(context);
+        }
+        finally
+        {
+            context.Request.PathBase = originalBase;
+            context.Request.Path = matched.Add(rest);
+        }
     }
 }
