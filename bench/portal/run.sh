@@ -20,6 +20,7 @@
 #   PAGES="overview wallets" (the portal pages to time; PAGES="" leaves only GET /customers/{id})
 #   ROWS_REFERENCE=0 (leave /rows out)   ALLOW_STATEMENT_DIFF=1 (report, not stop at, a floor page whose statements differ)
 #   BENCH_DB=clientele_bench_portal_run BENCH_PORT=5500 (the floor listens on BENCH_PORT + 1)
+#   PROFILE=1 (perf samples each side in the second half of its warm-up; the top symbols in profile-*.txt, kept with RESULTS_DIR)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root="$(pwd)"
@@ -49,6 +50,12 @@ floor_dir="$root/bench/floor/bin/Release/net10.0"
 cli() { (cd "$server_dir" && dotnet Clientele.dll "$@"); }
 
 server_pid="" floor_pid="" logging_on=0
+# PROFILE=1: both apps write the runtime's perf map, and perf samples each side during its warm-up.
+perf_env=""
+if [ "${PROFILE:-0}" = 1 ]; then
+  command -v perf >/dev/null || { echo "PROFILE=1 needs perf (Debian's linux-perf)" >&2; exit 1; }
+  perf_env="DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0"
+fi
 stop_server() { if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; server_pid=""; fi; }
 stop_floor() { if [ -n "$floor_pid" ]; then kill "$floor_pid" 2>/dev/null || true; wait "$floor_pid" 2>/dev/null || true; floor_pid=""; fi; }
 cleanup() {
@@ -66,12 +73,12 @@ wait_ready() { # url log
   cat "$2" >&2; echo "not ready: $1" >&2; exit 1
 }
 start_server() {
-  (cd "$server_dir" && exec dotnet Clientele.dll --urls "$base") >>"$work/server.log" 2>&1 &
+  (cd "$server_dir" && exec env $perf_env dotnet Clientele.dll --urls "$base") >>"$work/server.log" 2>&1 &
   server_pid=$!
   wait_ready "$base/health" "$work/server.log"
 }
 start_floor() {
-  (cd "$floor_dir" && Floor__BusinessId="$business" exec dotnet Floor.dll --urls "$floor") >>"$work/floor.log" 2>&1 &
+  (cd "$floor_dir" && Floor__BusinessId="$business" exec env $perf_env dotnet Floor.dll --urls "$floor") >>"$work/floor.log" 2>&1 &
   floor_pid=$!
   wait_ready "$floor/rows" "$work/floor.log"
 }
@@ -269,14 +276,25 @@ sampler() { # label: the busy backends' wait events of this database, once a sec
     sleep 1
   done
 }
+profile() { # workload side pid seconds: perf samples of the last half of a warm-up (never of a timed round)
+  local slug; slug="$(echo "$1-$2" | tr -c 'a-zA-Z0-9-' '_')"
+  sleep $(( $4 / 2 ))
+  perf record -q -F 999 -g -p "$3" -o "$work/perf-$slug.data" -- sleep $(( $4 / 2 - 1 )) >/dev/null 2>&1 || return 0
+  perf report -i "$work/perf-$slug.data" --no-children --sort sym -g none --percent-limit 0.3 2>/dev/null | grep -v '^#' | grep -v '^$' \
+    > "$work/profile-$slug.txt" || true
+  step "profile of $1 ($2): $(wc -l < "$work/profile-$slug.txt") symbols above 0.3 % in profile-$slug.txt"
+}
 one_run() { # workload side round seconds pid url [header]
   local workload="$1" side="$2" round="$3" secs="$4" pid="$5" url="$6"; shift 6
   local load t0 out sampler_pid
   load="$(cut -d' ' -f1 /proc/loadavg)"
   t0="$(ticks "$pid")"
   sampler "$workload/$side" & sampler_pid=$!
+  local profile_pid=""
+  if [ "$round" = warm ] && [ "${PROFILE:-0}" = 1 ] && [ "$side" != rows ]; then profile "$workload" "$side" "$pid" "$secs" & profile_pid=$!; fi
   out="$(taskset -c "$core" wrk -t1 -c"$connections" -d"${secs}s" --timeout "${TIMEOUT_SECONDS:-5}s" -s "$work/report.lua" "$@" "$url" | grep '^RESULT')"
   kill "$sampler_pid" 2>/dev/null; wait "$sampler_pid" 2>/dev/null || true
+  [ -z "$profile_pid" ] || wait "$profile_pid" || true
   [ "$round" = warm ] && return 0
   read -r _ requests duration p50 p99 errors <<<"$out"
   printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$workload" "$side" "$round" "$requests" "$duration" "$p50" "$p99" "$errors" \
