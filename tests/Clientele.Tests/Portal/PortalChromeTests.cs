@@ -1,8 +1,16 @@
+using System.Globalization;
 using System.Text.Encodings.Web;
+using System.Text.Unicode;
 using Clientele.Features.Portal.Localization;
 using Clientele.Features.Portal.Sessions;
 using Clientele.Features.Portal.Shell;
+using Clientele.Platform.Hosting;
+using Clientele.Tests.Infrastructure;
 using Microsoft.AspNetCore.Html;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc.ModelBinding;
+using Microsoft.AspNetCore.Mvc.ViewFeatures;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Localization;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -10,7 +18,7 @@ using Microsoft.Extensions.Options;
 namespace Clientele.Tests.Portal;
 
 /// <summary>The portal frame's pieces written from code: what the partial views wrote, every text encoded.</summary>
-public sealed class PortalChromeTests
+public sealed class PortalChromeTests(AppFixture app)
 {
     private static readonly IStringLocalizer<PortalText> T = new StringLocalizer<PortalText>(
         new ResourceManagerStringLocalizerFactory(Options.Create(new LocalizationOptions()), NullLoggerFactory.Instance));
@@ -53,10 +61,62 @@ public sealed class PortalChromeTests
         Assert.EndsWith("</a></li></ul></footer>", html, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void The_head_titles_the_page_with_the_site_encoded_and_styles_it_with_the_brand_accent()
+    {
+        var viewData = new ViewDataDictionary(new EmptyModelMetadataProvider(), new ModelStateDictionary())
+        {
+            ["Title"] = "Bills <&>",
+            ["Brand"] = new PortalBrand("bus_1", "Acme \"Co\"", null, "#0f766e", null),
+        };
+        var html = Html(PortalChrome.Head(viewData, T));
+        Assert.Contains("<title>Bills &lt;&amp;&gt; · Acme &quot;Co&quot;</title>", html, StringComparison.Ordinal);
+        Assert.Contains("<style>:root { --accent: #0f766e;", html, StringComparison.Ordinal);
+        Assert.Contains($"<link rel=\"stylesheet\" href=\"{PortalAssets.StylesheetPath}\">", html, StringComparison.Ordinal);
+        Assert.Contains($"<script src=\"{PortalAssets.ScriptPath}\" defer></script>", html, StringComparison.Ordinal);
+        Assert.Equal(1, html.Split("<link ").Length - 1);
+
+        // A site name (the dashboard's) wins over the brand; an extra stylesheet follows the portal's.
+        viewData["SiteName"] = "Dashboard";
+        viewData["ExtraStylesheet"] = "/assets/dashboard.css";
+        html = Html(PortalChrome.Head(viewData, T));
+        Assert.Contains("<title>Bills &lt;&amp;&gt; · Dashboard</title>", html, StringComparison.Ordinal);
+        Assert.Contains("<link rel=\"stylesheet\" href=\"/assets/dashboard.css\">", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_language_form_selects_the_current_language_and_comes_back_to_the_encoded_address()
+    {
+        var links = app.Services.GetRequiredService<PageLinks>();
+        var context = new DefaultHttpContext { RequestServices = app.Services };
+        context.Request.PathBase = "/test";
+        context.Request.Path = "/session/wallets";
+        context.Request.QueryString = new QueryString("?currency=USD&x=\"");
+        var previous = CultureInfo.CurrentUICulture;
+        CultureInfo.CurrentUICulture = CultureInfo.GetCultureInfo("es");
+        try
+        {
+            var html = Html(PortalChrome.LanguageSwitcher(context, links, new HtmlString("<input name=\"__RequestVerificationToken\" type=\"hidden\" value=\"t\">"), T));
+            Assert.StartsWith("<form method=\"post\" action=\"/test/language\" class=\"inline-form\">", html, StringComparison.Ordinal);
+            Assert.Contains("<option value=\"es\" lang=\"es\" selected=\"selected\">Español</option>", html, StringComparison.Ordinal);
+            Assert.Contains("<option value=\"en\" lang=\"en\">English</option>", html, StringComparison.Ordinal);
+            Assert.Equal(1, html.Split("selected=").Length - 1);
+            Assert.Equal(PortalCultures.Supported.Count, html.Split("<option ").Length - 1);
+            Assert.Contains("<input type=\"hidden\" name=\"returnUrl\" value=\"/test/session/wallets?currency=USD&amp;x=&quot;\">", html, StringComparison.Ordinal);
+            Assert.Contains("<input name=\"__RequestVerificationToken\" type=\"hidden\" value=\"t\">", html, StringComparison.Ordinal);
+            Assert.EndsWith("</button>\n</form>", html, StringComparison.Ordinal);
+        }
+        finally
+        {
+            CultureInfo.CurrentUICulture = previous;
+        }
+    }
+
     private static string Html(IHtmlContent content)
     {
         using var writer = new StringWriter();
-        content.WriteTo(writer, HtmlEncoder.Default);
+        // The app's encoder (Platform/Hosting/HostedPages.cs): every script as it is, markup characters encoded.
+        content.WriteTo(writer, HtmlEncoder.Create(UnicodeRanges.All));
         return writer.ToString();
     }
 }

@@ -1,19 +1,74 @@
+using System.Globalization;
 using Clientele.Features.Portal.Localization;
 using Clientele.Features.Portal.Sessions;
+using Clientele.Platform.Hosting;
 using Clientele.Primitives;
 using Microsoft.AspNetCore.Html;
+using Microsoft.AspNetCore.Mvc.ViewFeatures;
 using Microsoft.Extensions.Localization;
 
 namespace Clientele.Features.Portal.Shell;
 
 /// <summary>
-/// The small fixed pieces of every portal page's frame: the brand, the test-mode banner and the brand's links.
-/// They were partial views; each partial costs a view lookup, a page activation and a buffer on every page, and
-/// under the portal bench the layouts' five partials took about a tenth of a page view's CPU. Text goes through
+/// The small fixed pieces of every page's frame (portal, dashboard): the head, the brand, the test-mode banner,
+/// the language switcher and the brand's links. They were partial views; each partial costs a view lookup, a page
+/// activation and a buffer on every page, and under the portal bench the layouts' partials took about a tenth of a
+/// page view's CPU. Text goes through
 /// <see cref="HtmlContentBuilder.Append"/>, which HTML-encodes it (attribute values included).
 /// </summary>
 public static class PortalChrome
 {
+    /// <summary>
+    /// The inside of every page's <c>&lt;head&gt;</c>. From the view data: <c>Title</c> (the page), <c>SiteName</c>
+    /// (else the business's name, else the product's), <c>Brand</c> (its accent colour), <c>ExtraStylesheet</c>.
+    /// </summary>
+    public static IHtmlContent Head(ViewDataDictionary viewData, IStringLocalizer<PortalText> t)
+    {
+        var brand = viewData["Brand"] as PortalBrand;
+        var title = viewData["Title"]?.ToString();
+        var site = viewData["SiteName"] as string ?? brand?.Name ?? t["PortalTitle"];
+        var html = new HtmlContentBuilder().AppendHtml("""
+            <meta charset="utf-8">
+            <meta name="viewport" content="width=device-width, initial-scale=1">
+            <meta name="robots" content="noindex, nofollow">
+            <meta name="color-scheme" content="light dark">
+            <title>
+            """);
+        if (title is not null)
+        {
+            html.Append(title).Append(" · ");
+        }
+        html.Append(site).AppendHtml("</title>\n<link rel=\"stylesheet\" href=\"").Append(PortalAssets.StylesheetPath).AppendHtml("\">\n");
+        if (viewData["ExtraStylesheet"] is string extra)
+        {
+            html.AppendHtml("<link rel=\"stylesheet\" href=\"").Append(extra).AppendHtml("\">\n");
+        }
+        // BrandStyle only ever writes a validated colour, so its CSS goes out as it is.
+        return html.AppendHtml("<style>:root { ").AppendHtml(BrandStyle.CssVariables(brand?.AccentColor)).AppendHtml(" }</style>\n<script src=\"")
+            .Append(PortalAssets.ScriptPath).AppendHtml("\" defer></script>");
+    }
+
+    /// <summary>
+    /// The language form: every supported language in its own name, the current one selected, and the address to come
+    /// back to. <paramref name="antiforgeryToken"/> is the view's <c>Html.AntiForgeryToken()</c>.
+    /// </summary>
+    public static IHtmlContent LanguageSwitcher(HttpContext context, PageLinks links, IHtmlContent antiforgeryToken, IStringLocalizer<PortalText> t)
+    {
+        var current = CultureInfo.CurrentUICulture.Name;
+        var request = context.Request;
+        var here = request.PathBase + request.Path + request.QueryString;
+        var html = new HtmlContentBuilder().AppendHtml("<form method=\"post\" action=\"").Append(links.For(context, "/Portal/Language"))
+            .AppendHtml("\" class=\"inline-form\">\n<label for=\"language-select\" class=\"visually-hidden\">").Append(t["LanguageLabel"])
+            .AppendHtml("</label>\n<select id=\"language-select\" name=\"culture\" data-submit-on-change>\n");
+        foreach (var culture in PortalCultures.Supported)
+        {
+            html.AppendHtml("<option value=\"").Append(culture.Name).AppendHtml("\" lang=\"").Append(culture.Name)
+                .AppendHtml(culture.Name == current ? "\" selected=\"selected\">" : "\">").Append(PortalCultures.NativeName(culture)).AppendHtml("</option>\n");
+        }
+        return html.AppendHtml("</select>\n<input type=\"hidden\" name=\"returnUrl\" value=\"").Append(here).AppendHtml("\">\n")
+            .AppendHtml(antiforgeryToken).AppendHtml("\n<button type=\"submit\">").Append(t["LanguageApply"]).AppendHtml("</button>\n</form>");
+    }
+
     /// <summary>The business's logo (or initial) and name; the product's own name on pages of no business.</summary>
     public static IHtmlContent Brand(PortalBrand? brand, IStringLocalizer<PortalText> t)
     {
