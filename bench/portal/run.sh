@@ -277,10 +277,10 @@ sampler() { # label: the busy backends' wait events of this database, once a sec
   done
 }
 profile() { # workload side pid seconds: perf samples of the last half of a warm-up (never of a timed round)
-  local slug; slug="$(echo "$1-$2" | tr -c 'a-zA-Z0-9-' '_')"
+  local slug; slug="$(printf '%s-%s' "$1" "$2" | tr -c 'a-zA-Z0-9-' '_')"
   sleep $(( $4 / 2 ))
   perf record -q -F 999 -g -p "$3" -o "$work/perf-$slug.data" -- sleep $(( $4 / 2 - 1 )) >/dev/null 2>&1 || return 0
-  perf report -i "$work/perf-$slug.data" --no-children --sort sym -g none --percent-limit 0.3 2>/dev/null | grep -v '^#' | grep -v '^$' \
+  perf report -i "$work/perf-$slug.data" --no-children --sort dso,sym -g none --percent-limit 0.3 2>/dev/null | grep -v '^#' | grep -v '^$' \
     > "$work/profile-$slug.txt" || true
   step "profile of $1 ($2): $(wc -l < "$work/profile-$slug.txt") symbols above 0.3 % in profile-$slug.txt"
 }
