@@ -56,18 +56,33 @@ public sealed partial class WalletsPageTests(AppFixture app)
         var first = await client.GetAsync("/test/session/wallets");
         Assert.Equal(20, EntryReasons(first.Text).Count);
         Assert.Equal("inr-entry", EntryReasons(first.Text)[0]);
-        Assert.Contains("rel=\"next\"", first.Html, StringComparison.Ordinal);
-        Assert.DoesNotContain("rel=\"prev\"", first.Html, StringComparison.Ordinal);
+        Assert.Null(LinkTo(first.Html, "prev"));
 
-        var second = await client.GetAsync("/test/session/wallets?page_number=1");
+        // Each step follows the link the page itself offers, as a browser would.
+        Assert.Equal("/test/session/wallets?page_number=1", LinkTo(first.Html, "next"));
+        var second = await client.GetAsync(LinkTo(first.Html, "next")!);
         Assert.Equal(["usd-entry-04", "usd-entry-03", "usd-entry-02", "usd-entry-01"], EntryReasons(second.Text));
-        Assert.Contains("rel=\"prev\"", second.Html, StringComparison.Ordinal);
-        Assert.DoesNotContain("rel=\"next\"", second.Html, StringComparison.Ordinal);
+        Assert.Null(LinkTo(second.Html, "next"));
+        Assert.Equal("/test/session/wallets?page_number=0", LinkTo(second.Html, "prev"));
 
-        var inr = await client.GetAsync("/test/session/wallets?currency=INR");
+        Assert.Equal("/test/session/wallets?currency=INR", FilterLink(first.Html, "INR"));
+        var inr = await client.GetAsync(FilterLink(first.Html, "INR")!);
         Assert.Equal(["inr-entry"], EntryReasons(inr.Text));
-        Assert.DoesNotContain("rel=\"next\"", inr.Html, StringComparison.Ordinal);
+        Assert.Null(LinkTo(inr.Html, "next"));
+        Assert.Equal("/test/session/wallets", FilterLink(inr.Html, "All currencies"));
+
+        // Paging keeps the currency filter.
+        var usd = await client.GetAsync(FilterLink(first.Html, "USD")!);
+        Assert.Equal("/test/session/wallets?currency=USD&page_number=1", LinkTo(usd.Html, "next"));
+        var usdOlder = await client.GetAsync(LinkTo(usd.Html, "next")!);
+        Assert.Equal(["usd-entry-03", "usd-entry-02", "usd-entry-01"], EntryReasons(usdOlder.Text));
     }
+
+    private static string? LinkTo(string html, string rel) =>
+        Regex.Match(html, $@"<a href=""([^""]*)"" rel=""{rel}"">") is { Success: true } match ? WebUtility.HtmlDecode(match.Groups[1].Value) : null;
+
+    private static string? FilterLink(string html, string label) =>
+        Regex.Match(html, $@"<a href=""([^""]*)""[^>]*>{Regex.Escape(label)}</a>") is { Success: true } match ? WebUtility.HtmlDecode(match.Groups[1].Value) : null;
 
     [Fact]
     public async Task Another_customers_wallet_is_never_shown()
