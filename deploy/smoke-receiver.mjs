@@ -91,12 +91,13 @@ function record(envelope, raw) {
   const headerEnd = raw.indexOf('\r\n\r\n');
   const headers = raw.slice(0, headerEnd).replace(/\r\n[ \t]+/g, ' ');
   const id = /^X-Clientele-Email-Id:\s*(\S+)/im.exec(headers)?.[1] ?? null;
+  const messageId = /^Message-Id:\s*(\S+)/im.exec(headers)?.[1] ?? '';
   const subject = /^Subject:\s*(.*)$/im.exec(headers)?.[1] ?? '';
   const text = decodeParts(raw);
   const links = [...new Set(text.match(/https?:\/\/[^\s"<>)]+/g) ?? [])];
   const mail = { id, to: envelope.to, subject, links, at: new Date().toISOString() };
   mails.push(mail);
-  mailLog.write(`${id}\t${envelope.to.join(',')}\n`);
+  mailLog.write(`${id}\t${envelope.to.join(',')}\t${messageId}\n`);
 }
 
 // The text of every MIME part, decoded (quoted-printable or base64), good enough to find links.

@@ -25,9 +25,25 @@ public sealed class SmtpTransportTests
         Assert.Equal(["<someone@example.com>"], mail.To);
         Assert.Equal("<portal@clientele.test>", mail.From);
         Assert.Contains("X-Clientele-Email-Id: eml_1", mail.Data, StringComparison.Ordinal);
+        Assert.Contains("Message-Id: <eml_1@clientele.test>", mail.Data, StringComparison.OrdinalIgnoreCase);
         Assert.Contains("text/plain", mail.Data, StringComparison.Ordinal);
         Assert.Contains("text/html", mail.Data, StringComparison.Ordinal);
         Assert.False(mail.Encrypted);
+    }
+
+    [Fact]
+    public async Task A_message_sent_again_carries_the_same_message_id_so_the_mailbox_can_collapse_it()
+    {
+        using var server = new SmtpTestServer();
+        await using var transport = Transport(server, new SmtpSettings { Host = "127.0.0.1", Port = server.Port, EnableSsl = false });
+        await transport.SendAsync(Email("eml_again"), CancellationToken.None);
+        await transport.SendAsync(Email("eml_again"), CancellationToken.None);
+        await transport.SendAsync(Email("eml_other"), CancellationToken.None);
+
+        var ids = (await server.WaitForMessagesAsync(3))
+            .Select(m => System.Text.RegularExpressions.Regex.Match(m.Data, @"^Message-Id: (\S+)\r?$", System.Text.RegularExpressions.RegexOptions.Multiline | System.Text.RegularExpressions.RegexOptions.IgnoreCase).Groups[1].Value)
+            .ToList();
+        Assert.Equal(["<eml_again@clientele.test>", "<eml_again@clientele.test>", "<eml_other@clientele.test>"], ids);
     }
 
     [Fact]

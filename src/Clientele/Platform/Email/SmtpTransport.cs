@@ -118,6 +118,10 @@ public sealed class SmtpTransport(
         return Task.CompletedTask;
     }
 
+    /// <summary>The message's Message-ID: its outbox id at the sender's domain, the same on every attempt.</summary>
+    public static string MessageIdFor(string emailId, string fromAddress) =>
+        $"{emailId}@{fromAddress[(fromAddress.LastIndexOf('@') + 1)..]}";
+
     private MimeMessage Build(OutgoingEmail email)
     {
         var message = new MimeMessage();
@@ -125,6 +129,9 @@ public sealed class SmtpTransport(
         message.To.Add(MailboxAddress.Parse(email.Recipient));
         message.Subject = email.Subject;
         message.Headers.Add("X-Clientele-Email-Id", email.Id);
+        // Delivery is at least once (EmailDispatcher): a message sent again after its sender died carries the
+        // same Message-ID, so the receiving mailbox can recognise it as the one it already has.
+        message.MessageId = MessageIdFor(email.Id, options.FromAddress);
         message.Body = new BodyBuilder { TextBody = email.TextBody, HtmlBody = email.HtmlBody }.ToMessageBody();
         return message;
     }
