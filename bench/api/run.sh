@@ -319,6 +319,10 @@ load_after="$(cut -d' ' -f1-3 /proc/loadavg)"
 product_rss="$(rss_kb "$server_pid")" product_hwm="$(hwm_kb "$server_pid")"
 floor_rss="$(rss_kb "$floor_pid")" floor_hwm="$(hwm_kb "$floor_pid")"
 server_warnings="$(grep -c '^warn\|^fail' "$work/server.log" || true)"
+if [ "$server_warnings" -gt 0 ]; then # what they said (the log goes with the work directory)
+  echo "warn/fail entries in the server's log (the first 40 lines of them, with their exceptions):" >&2
+  awk '/^(warn|fail|crit): / { keep = 1; print; next } /^[a-z]+: / { keep = 0 } keep' "$work/server.log" | head -40 >&2
+fi
 stop_server; stop_floor
 
 step "Checking every balance still equals the sum of its entries"

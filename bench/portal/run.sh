@@ -341,6 +341,10 @@ done
 product_rss="$(rss_kb "$server_pid")" product_hwm="$(hwm_kb "$server_pid")"
 floor_rss="$(rss_kb "$floor_pid")" floor_hwm="$(hwm_kb "$floor_pid")"
 server_warnings="$(grep -c '^warn\|^fail' "$work/server.log" || true)"
+if [ "$server_warnings" -gt 0 ]; then # what they said (the log goes with the work directory)
+  echo "warn/fail entries in the server's log (the first 40 lines of them, with their exceptions):" >&2
+  awk '/^(warn|fail|crit): / { keep = 1; print; next } /^[a-z]+: / { keep = 0 } keep' "$work/server.log" | head -40 >&2
+fi
 
 python3 - "$work" <<EOF
 import collections, statistics, sys

@@ -54,6 +54,31 @@ public sealed class HostileInputTests(AppFixture app)
         await ExpectAsync(surrogate, HttpStatusCode.BadRequest, "name");
     }
 
+    [Fact]
+    public async Task A_body_the_server_cannot_read_is_a_400_that_creates_nothing_and_logs_no_error()
+    {
+        // Kestrel throws the same BadHttpRequestException for a malformed chunk as for a body a client cuts short
+        // (a load tool stopping mid-request); the malformed chunk reaches the handler every time, the cut only when
+        // the connection's abort has not been noticed yet.
+        var business = await app.CreateBusinessAsync();
+        using var tcp = new System.Net.Sockets.TcpClient();
+        await tcp.ConnectAsync(IPAddress.Loopback, app.BaseAddress.Port);
+        var stream = tcp.GetStream();
+        await stream.WriteAsync(Utf8(
+            "POST /customers HTTP/1.1\r\nHost: 127.0.0.1\r\n" +
+            $"Authorization: Bearer {business.TestKey.Secret}\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n" +
+            "zz\r\n{}\r\n0\r\n\r\n"));
+        var answer = await new StreamReader(stream).ReadToEndAsync();
+
+        Assert.StartsWith("HTTP/1.1 400", answer, StringComparison.Ordinal);
+        Assert.Contains("""{"code":"BAD_REQUEST","message":"The request could not be read."}""", answer, StringComparison.Ordinal);
+        Assert.Empty((await business.Test.GetJsonAsync("/customers"))["items"]!.AsArray());
+        // The client's mistake is not the server's error: nothing at Warning or above names it.
+        Assert.DoesNotContain(app.Logs.Snapshot(), line =>
+            (line.StartsWith("Error", StringComparison.Ordinal) || line.StartsWith("Critical", StringComparison.Ordinal) || line.StartsWith("Warning", StringComparison.Ordinal))
+            && line.Contains("Bad chunk size data", StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData("%00")]
     [InlineData("%FF")]

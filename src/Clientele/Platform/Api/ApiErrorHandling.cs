@@ -7,18 +7,24 @@ namespace Clientele.Platform.Api;
 public static class ApiErrorHandling
 {
     public static IApplicationBuilder UseApiErrorHandling(this IApplicationBuilder app) =>
-        app.UseExceptionHandler(handler => handler.Run(async context =>
+        app.UseExceptionHandler(new ExceptionHandlerOptions
         {
-            var exception = context.Features.Get<IExceptionHandlerFeature>()?.Error;
-            var result = exception switch
+            ExceptionHandler = async context =>
             {
-                BadHttpRequestException { InnerException: JsonException } => ApiResults.BadRequest("INVALID_JSON", "The request body is not valid JSON."),
-                BadHttpRequestException bad => new ApiErrorResult(bad.StatusCode, new ApiError("BAD_REQUEST", "The request could not be read.")),
-                _ when Saturation.IsSaturated(exception) => Saturation.Result(context),
-                _ => new ApiErrorResult(StatusCodes.Status500InternalServerError, new ApiError("INTERNAL_ERROR", "Something went wrong on our side. Try again later.")),
-            };
-            await result.ExecuteAsync(context);
-        }));
+                var exception = context.Features.Get<IExceptionHandlerFeature>()?.Error;
+                var result = exception switch
+                {
+                    BadHttpRequestException { InnerException: JsonException } => ApiResults.BadRequest("INVALID_JSON", "The request body is not valid JSON."),
+                    BadHttpRequestException bad => new ApiErrorResult(bad.StatusCode, new ApiError("BAD_REQUEST", "The request could not be read.")),
+                    _ when Saturation.IsSaturated(exception) => Saturation.Result(context),
+                    _ => new ApiErrorResult(StatusCodes.Status500InternalServerError, new ApiError("INTERNAL_ERROR", "Something went wrong on our side. Try again later.")),
+                };
+                await result.ExecuteAsync(context);
+            },
+            // A request Kestrel could not read (a malformed chunk, a body the client cut short before the connection's
+            // abort was noticed) is the client's error, answered 4xx: not logged as the server's failure.
+            SuppressDiagnosticsCallback = context => context.Exception is BadHttpRequestException,
+        });
 
     /// <summary>Unknown paths answer 404 in the API's error shape (the SDKs map it to NotFoundError).</summary>
     public static IEndpointRouteBuilder MapApiNotFoundFallback(this IEndpointRouteBuilder app)
