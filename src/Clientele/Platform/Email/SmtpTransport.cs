@@ -119,7 +119,7 @@ public sealed class SmtpTransport(
     }
 
     /// <summary>The message's Message-ID: its outbox id at the sender's domain, the same on every attempt.</summary>
-    public static string MessageIdFor(string emailId, string fromAddress) =>
+    private static string MessageIdFor(string emailId, string fromAddress) =>
         $"{emailId}@{fromAddress[(fromAddress.LastIndexOf('@') + 1)..]}";
 
     private MimeMessage Build(OutgoingEmail email)
