@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using System.Net.Sockets;
 using System.Text;
 using System.Text.Json.Nodes;
 using Clientele.Tests.Infrastructure;
@@ -61,7 +62,7 @@ public sealed class HostileInputTests(AppFixture app)
         // (a load tool stopping mid-request); the malformed chunk reaches the handler every time, the cut only when
         // the connection's abort has not been noticed yet.
         var business = await app.CreateBusinessAsync();
-        using var tcp = new System.Net.Sockets.TcpClient();
+        using var tcp = new TcpClient();
         await tcp.ConnectAsync(IPAddress.Loopback, app.BaseAddress.Port);
         var stream = tcp.GetStream();
         await stream.WriteAsync(Utf8(
